@@ -1,0 +1,70 @@
+"""The Open Innovation Exchange: create_app() is the one place the app is assembled."""
+from flask import Flask
+from sqlalchemy import text
+
+from exchange import config
+from exchange.extensions import db, limiter
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(config.from_environment())
+    app.config.update(_api_document_settings())
+    if overrides:
+        app.config.update(overrides)
+    app.json.sort_keys = False
+
+    db.init_app(app)
+    limiter.init_app(app)
+    from exchange.http.openapi import SPEC_KWARGS, ExchangeApi
+
+    api = ExchangeApi(app, spec_kwargs=SPEC_KWARGS)
+    app.extensions["exchange.api"] = api
+
+    from exchange.http.auth import init_auth
+    from exchange.http.errors import register_error_handlers
+    from exchange.http.security import init_security
+
+    init_auth(app)
+    init_security(app)
+    # After api.init_app, so problem+json replaces flask-smorest's own error format.
+    register_error_handlers(app)
+    _register_blueprints(api)
+    _register_models()
+
+    from exchange.cli import register_commands
+
+    register_commands(app)
+
+    @app.get("/healthz")
+    def healthz():
+        db.session.execute(text("SELECT 1"))
+        return {"status": "ok", "database": "ok"}
+
+    return app
+
+
+def _api_document_settings() -> dict:
+    return {
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }
+
+
+def _register_blueprints(api) -> None:
+    from exchange.accounts.routes import blp as accounts
+    from exchange.challenges.routes import blp as challenges
+    from exchange.discussion.routes import blp as discussion
+    from exchange.organisations.routes import blp as organisations
+    from exchange.pitches.routes import blp as pitches
+    from exchange.voting.routes import blp as voting
+
+    for blueprint in (accounts, organisations, challenges, pitches, voting, discussion):
+        api.register_blueprint(blueprint, url_prefix=API_PREFIX)
+
+
+def _register_models() -> None:
+    """Import every model so metadata (and Alembic) sees the whole schema."""
+    import exchange.models  # noqa: F401

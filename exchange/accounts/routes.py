@@ -1,0 +1,93 @@
+"""Endpoints for registering, signing in and API tokens."""
+from flask_login import login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+
+from exchange.accounts import schemas, service
+from exchange.accounts.models import ApiToken
+from exchange.extensions import limiter
+from exchange.http.auth import signed_in_user
+from exchange.http.openapi import ExchangeBlueprint
+from exchange.http.pagination import PageArgs, SortKey, envelope, link_header, page_of, paginate
+
+blp = ExchangeBlueprint("accounts", __name__, description="Registering, signing in, API tokens")
+
+# Guessing passwords or flooding sign-ups is slowed per client address.
+AUTH_LIMIT = "20 per minute"
+
+
+@blp.post("/auth/register")
+@limiter.limit(AUTH_LIMIT)
+@blp.arguments(schemas.RegisterIn)
+@blp.response(201, schemas.UserOut)
+@blp.problems(409, 429)
+def register(body):
+    """Create an account: a public rater who may rate and comment."""
+    return service.register(body["email"], body["password"], body["display_name"])
+
+
+@blp.post("/auth/login")
+@limiter.limit(AUTH_LIMIT)
+@blp.arguments(schemas.LoginIn)
+@blp.response(200, schemas.MeOut)
+@blp.problems(401, 429)
+def login(body):
+    """Sign in with a session cookie (HttpOnly, SameSite=Lax)."""
+    user = service.authenticate(body["email"], body["password"])
+    login_user(user, remember=body["remember"])
+    return user
+
+
+@blp.post("/auth/logout")
+@blp.response(204)
+@blp.problems(403)
+def logout():
+    """End the cookie session (a no-op when signed out)."""
+    logout_user()
+
+
+@blp.get("/auth/me")
+@blp.signed_in
+@blp.response(200, schemas.MeOut)
+def me():
+    """The caller, with the organisations they belong to."""
+    return signed_in_user()
+
+
+@blp.get("/auth/csrf")
+@blp.response(200, schemas.CsrfOut)
+def csrf_token():
+    """The token cookie-signed writes send in the X-CSRF-Token header."""
+    return {"csrf_token": generate_csrf()}
+
+
+@blp.post("/auth/tokens")
+@blp.signed_in
+@limiter.limit(AUTH_LIMIT)
+@blp.arguments(schemas.TokenIn)
+@blp.response(201, schemas.NewTokenOut)
+@blp.problems(403, 429)
+def create_token(body):
+    """Make an API token for `Authorization: Bearer`; its secret is shown only here."""
+    token, secret = service.create_token(signed_in_user(), body["name"])
+    return {"id": token.id, "name": token.name, "prefix": token.prefix,
+            "created_at": token.created_at, "token": secret}
+
+
+@blp.get("/auth/tokens")
+@blp.signed_in
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(schemas.TokenOut))
+def list_tokens(args):
+    """The caller's live tokens (secrets are never shown again)."""
+    keys = [SortKey(ApiToken.id, False, lambda t: t.id)]
+    page = paginate(service.list_tokens(signed_in_user()), keys, args["limit"], args["cursor"])
+    return envelope(page), link_header(page)
+
+
+@blp.delete("/auth/tokens/<int:token_id>")
+@blp.signed_in
+@blp.response(204)
+@blp.problems(403, 404)
+def revoke_token(token_id):
+    """Revoke one of the caller's tokens."""
+    service.revoke_token(signed_in_user(), token_id)

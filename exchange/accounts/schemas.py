@@ -1,0 +1,58 @@
+"""The wire format of people, sign-in and API tokens."""
+from marshmallow import Schema, fields, validate
+
+from exchange.http.schemas import StrictBoolean, Text, UtcDateTime
+
+
+class RegisterIn(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(min=8, max=128),
+                             load_only=True)
+    display_name = Text(80, required=True)
+
+
+class LoginIn(Schema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(max=128), load_only=True)
+    remember = StrictBoolean(load_default=False)
+
+
+class MembershipOut(Schema):
+    organisation_id = fields.Integer(required=True)
+    organisation_name = fields.String(required=True, attribute="organisation.name")
+    kind = fields.String(required=True, attribute="organisation.kind")
+    organisation_status = fields.String(required=True, attribute="organisation.status")
+    role = fields.String(required=True)
+
+
+class UserOut(Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    display_name = fields.String(required=True)
+    is_admin = fields.Boolean(required=True)
+    created_at = UtcDateTime(required=True)
+
+
+class MeOut(UserOut):
+    memberships = fields.List(fields.Nested(MembershipOut), required=True)
+
+
+class TokenIn(Schema):
+    name = Text(80, required=True)
+
+
+class TokenOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    prefix = fields.String(required=True, metadata={
+        "description": "The token's first characters, to tell tokens apart."})
+    created_at = UtcDateTime(required=True)
+
+
+class NewTokenOut(TokenOut):
+    token = fields.String(required=True, metadata={
+        "description": "The secret itself: shown this once, stored only as a hash."})
+
+
+class CsrfOut(Schema):
+    csrf_token = fields.String(required=True)

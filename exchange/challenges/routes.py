@@ -1,0 +1,111 @@
+"""Endpoints for challenges, their life, panel and stats."""
+from exchange.challenges import panel, schemas, service
+from exchange.challenges.models import PanelMember
+from exchange.http.auth import optional_user, signed_in_user
+from exchange.http.openapi import ExchangeBlueprint
+from exchange.http.pagination import PageArgs, SortKey, envelope, link_header, page_of, paginate
+
+blp = ExchangeBlueprint("challenges", __name__, description="Councils' challenges")
+
+
+@blp.post("/challenges")
+@blp.signed_in
+@blp.arguments(schemas.ChallengeIn)
+@blp.response(201, schemas.ChallengeOut)
+@blp.problems(403, 404)
+def create_challenge(body):
+    """Post a challenge as a draft (officers of a verified council)."""
+    return service.create(signed_in_user(), body)
+
+
+@blp.get("/challenges")
+@blp.arguments(schemas.ChallengeListArgs, location="query")
+@blp.response(200, page_of(schemas.ChallengeOut))
+def list_challenges(args):
+    """Challenges you may see; drafts only to their council's members."""
+    statement = service.listing(optional_user(), status=args.get("status"),
+                                tag=args.get("tag"), council_id=args.get("council_id"),
+                                q=args.get("q"))
+    page = paginate(statement, service.SORTS[args["sort"]], args["limit"], args["cursor"])
+    return envelope(page), link_header(page)
+
+
+@blp.get("/challenges/<int:challenge_id>")
+@blp.response(200, schemas.ChallengeOut)
+@blp.problems(404)
+def get_challenge(challenge_id):
+    """One challenge."""
+    return service.get_visible(challenge_id, optional_user())
+
+
+@blp.patch("/challenges/<int:challenge_id>")
+@blp.signed_in
+@blp.arguments(schemas.ChallengePatch)
+@blp.response(200, schemas.ChallengeOut)
+@blp.problems(403, 404, 409)
+def edit_challenge(body, challenge_id):
+    """Edit a challenge and its shortlist settings (officers, until it is shortlisted)."""
+    return service.update(signed_in_user(), challenge_id, body)
+
+
+@blp.delete("/challenges/<int:challenge_id>")
+@blp.signed_in
+@blp.response(204)
+@blp.problems(403, 404, 409)
+def delete_challenge(challenge_id):
+    """Delete a draft (officers); published challenges are closed instead."""
+    service.delete(signed_in_user(), challenge_id)
+
+
+@blp.post("/challenges/<int:challenge_id>/status")
+@blp.signed_in
+@blp.arguments(schemas.StatusIn)
+@blp.response(200, schemas.ChallengeOut)
+@blp.problems(403, 404, 409)
+def move_challenge(body, challenge_id):
+    """Move the challenge along draft → open → voting (→ shortlisted) → closed."""
+    return service.move(signed_in_user(), challenge_id, body["status"])
+
+
+@blp.post("/challenges/<int:challenge_id>/panel")
+@blp.signed_in
+@blp.arguments(schemas.PanelIn)
+@blp.response(201, schemas.PanelMemberOut)
+@blp.problems(403, 404, 409)
+def invite_panel_member(body, challenge_id):
+    """Invite an expert onto the panel by `user_id` or `email` (officers)."""
+    return panel.invite(signed_in_user(), challenge_id, user_id=body.get("user_id"),
+                        email=body.get("email"))
+
+
+@blp.get("/challenges/<int:challenge_id>/panel")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(schemas.PanelMemberOut))
+@blp.problems(404)
+def list_panel(args, challenge_id):
+    """The invited experts (the council's officers sit on the panel too)."""
+    challenge = service.get_visible(challenge_id, optional_user())
+    keys = [SortKey(PanelMember.user_id, False, lambda m: m.user_id)]
+    page = paginate(panel.members(challenge), keys, args["limit"], args["cursor"])
+    return envelope(page), link_header(page)
+
+
+@blp.delete("/challenges/<int:challenge_id>/panel/<int:user_id>")
+@blp.signed_in
+@blp.response(204)
+@blp.problems(403, 404, 409)
+def remove_panel_member(challenge_id, user_id):
+    """Remove an invited expert (officers); their ratings count as public again."""
+    panel.remove(signed_in_user(), challenge_id, user_id)
+
+
+@blp.get("/challenges/<int:challenge_id>/stats")
+@blp.response(200, schemas.StatsOut)
+@blp.problems(404)
+def challenge_stats(challenge_id):
+    """Live figures: views, pitches, ratings, raters, comments, panel ratings."""
+    challenge = service.get_visible(challenge_id, optional_user())
+    return {"challenge_id": challenge.id, "views": challenge.view_count,
+            "pitches": challenge.pitch_count, "ratings": challenge.rating_count,
+            "raters": challenge.rater_count, "comments": challenge.comment_count,
+            "panel_ratings": challenge.panel_rating_count}

@@ -1,0 +1,108 @@
+"""The wire format of challenges, their settings, panels and stats."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from exchange.challenges.models import METHODS, STATUSES
+from exchange.challenges.lifecycle import REQUESTABLE
+from exchange.http.pagination import PageArgs
+from exchange.http.schemas import (StrictFloat, StrictInteger, Summary, Tag, Text, UserRef,
+                                   UtcDateTime, tag_list)
+
+
+class SettingsFields(Schema):
+    shortlist_size = StrictInteger(validate=validate.Range(min=1, max=100), metadata={
+        "description": "How many eligible pitches the shortlist takes."})
+    min_ratings = StrictInteger(validate=validate.Range(min=0, max=10000), metadata={
+        "description": "Public ratings a pitch needs to be eligible."})
+    prior_weight = StrictFloat(validate=validate.Range(min=0, max=10000), metadata={
+        "description": "C in the bayesian score."})
+    method = fields.String(validate=validate.OneOf(METHODS))
+    panel_weight = StrictFloat(validate=validate.Range(min=0, max=1), metadata={
+        "description": "w: the panel's share of the combined score."})
+
+
+class ChallengeIn(SettingsFields):
+    council_id = StrictInteger(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    title = Text(200, required=True)
+    summary = Text(500, blank=True, load_default="")
+    description = Text(20000, blank=True, load_default="")
+    deadline = UtcDateTime(load_default=None, allow_none=True)
+    tags = tag_list(load_default=list)
+
+
+class ChallengePatch(SettingsFields):
+    title = Text(200)
+    summary = Text(500, blank=True)
+    description = Text(20000, blank=True)
+    deadline = UtcDateTime(allow_none=True)
+    tags = tag_list()
+
+
+class ChallengeOut(Schema):
+    id = fields.Integer(required=True)
+    council = fields.Nested(Summary, required=True)
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    description = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    deadline = UtcDateTime(required=True, allow_none=True)
+    tags = fields.List(fields.String(), required=True)
+    shortlist_size = fields.Integer(required=True)
+    min_ratings = fields.Integer(required=True)
+    prior_weight = fields.Float(required=True)
+    method = fields.String(required=True, validate=validate.OneOf(METHODS))
+    panel_weight = fields.Float(required=True)
+    pitch_count = fields.Integer(required=True)
+    rating_count = fields.Integer(required=True)
+    comment_count = fields.Integer(required=True)
+    view_count = fields.Integer(required=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+    status_changed_at = UtcDateTime(required=True)
+
+
+class ChallengeListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    tag = Tag()
+    council_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    q = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "Words to find in the title or summary."})
+    sort = fields.String(load_default="new", validate=validate.OneOf(["new", "deadline",
+                                                                       "popular"]),
+                         metadata={"description": "`new` (newest first), `deadline` (soonest "
+                                                  "first, none last), `popular` (most rated)."})
+
+
+class StatusIn(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(sorted(REQUESTABLE)),
+                           metadata={"description": "`shortlisted` is reached only by "
+                                                    "publishing the shortlist."})
+
+
+class PanelIn(Schema):
+    user_id = StrictInteger(validate=validate.Range(min=1, max=2**31 - 1))
+    email = fields.Email(validate=validate.Length(max=254))
+
+    @validates_schema
+    def one_of_user_id_or_email(self, data, **kwargs):
+        if ("user_id" in data) == ("email" in data):
+            raise ValidationError("Give exactly one of `user_id` or `email`.", "user_id")
+
+
+class PanelMemberOut(Schema):
+    user = fields.Nested(UserRef, required=True)
+    challenge_id = fields.Integer(required=True)
+    created_at = UtcDateTime(required=True)
+
+
+class StatsOut(Schema):
+    challenge_id = fields.Integer(required=True)
+    views = fields.Integer(required=True, metadata={"description": "Views of its pitches."})
+    pitches = fields.Integer(required=True, metadata={"description": "Submitted pitches."})
+    ratings = fields.Integer(required=True, metadata={
+        "description": "Public ratings of submitted pitches."})
+    raters = fields.Integer(required=True, metadata={
+        "description": "Distinct people who rated any of its pitches."})
+    comments = fields.Integer(required=True, metadata={
+        "description": "Comments on its pitches, not deleted or hidden."})
+    panel_ratings = fields.Integer(required=True, metadata={
+        "description": "Panel ratings of submitted pitches."})

@@ -1,0 +1,131 @@
+"""Challenges: posting, editing, their life, and finding them."""
+from datetime import datetime
+
+from sqlalchemy import func, literal, or_, select
+
+from exchange import audit
+from exchange.challenges import lifecycle, policy
+from exchange.challenges.models import Challenge, ChallengeTag
+from exchange.clock import utcnow
+from exchange.extensions import db
+from exchange.http.errors import Conflict, NotAllowed, NotFound
+from exchange.http.pagination import SortKey
+from exchange.organisations import service as organisations
+from exchange.organisations.policy import is_member
+
+NO_DEADLINE = datetime(9999, 12, 31)
+
+
+def get_visible(challenge_id: int, user, *, lock: bool = False) -> Challenge:
+    """The challenge if `user` may know it exists, else NotFound (404)."""
+    statement = select(Challenge).where(Challenge.id == challenge_id,
+                                        policy.visible_to(user))
+    if lock:
+        statement = statement.with_for_update()
+    challenge = db.session.scalar(statement)
+    if challenge is None:
+        raise NotFound("No such challenge.")
+    return challenge
+
+
+def get_for_officer(challenge_id: int, user, *, lock: bool = False) -> Challenge:
+    """The challenge for one of its council's officers: 404 if unseen, 403 if not an officer."""
+    challenge = get_visible(challenge_id, user, lock=lock)
+    if not policy.may_manage(user, challenge):
+        raise NotAllowed("Only officers of the challenge's council may do this.")
+    return challenge
+
+
+def _set_tags(challenge: Challenge, tags: list[str]) -> None:
+    wanted = list(dict.fromkeys(tags))
+    challenge.tag_rows = [row for row in challenge.tag_rows if row.tag in wanted]
+    have = {row.tag for row in challenge.tag_rows}
+    challenge.tag_rows.extend(ChallengeTag(tag=tag) for tag in wanted if tag not in have)
+
+
+def create(user, fields: dict) -> Challenge:
+    """An officer of a verified council posts a challenge, as a draft."""
+    council = organisations.get(fields["council_id"])
+    if council.kind != "council" or not is_member(user, council.id):
+        raise NotAllowed("Only officers of a council post its challenges.")
+    if council.status != "verified":
+        raise NotAllowed("This council is not verified yet; an admin must verify it first.")
+    tags = fields.pop("tags", [])
+    challenge = Challenge(created_by_id=user.id, status="draft", **fields)
+    _set_tags(challenge, tags)
+    db.session.add(challenge)
+    db.session.flush()
+    audit.record(user, "challenge.created", "challenge", challenge.id)
+    db.session.commit()
+    return challenge
+
+
+def update(user, challenge_id: int, changes: dict) -> Challenge:
+    """An officer edits a challenge that is not yet shortlisted or closed."""
+    challenge = get_for_officer(challenge_id, user, lock=True)
+    if challenge.status not in lifecycle.EDITABLE:
+        raise Conflict(f"A {challenge.status} challenge can no longer be edited.")
+    if "tags" in changes:
+        _set_tags(challenge, changes.pop("tags"))
+    for name, value in changes.items():
+        setattr(challenge, name, value)
+    challenge.updated_at = utcnow()
+    audit.record(user, "challenge.updated", "challenge", challenge.id, fields=sorted(changes))
+    db.session.commit()
+    return challenge
+
+
+def delete(user, challenge_id: int) -> None:
+    """An officer deletes a draft; anything published stays on the record (409)."""
+    challenge = get_for_officer(challenge_id, user, lock=True)
+    if challenge.status != "draft":
+        raise Conflict("Only drafts can be deleted; close the challenge instead.")
+    audit.record(user, "challenge.deleted", "challenge", challenge.id)
+    db.session.delete(challenge)
+    db.session.commit()
+
+
+def move(user, challenge_id: int, target: str) -> Challenge:
+    """An officer moves the challenge along its life; a forbidden move is 409, unchanged."""
+    challenge = get_for_officer(challenge_id, user, lock=True)
+    if target == "shortlisted":
+        raise Conflict("A challenge is shortlisted only by publishing its shortlist.")
+    if not lifecycle.may_move(challenge.status, target):
+        raise Conflict(f"A challenge cannot go from {challenge.status} to {target}.",
+                       {"status": [f"Allowed from {challenge.status}: "
+                                   f"{sorted(lifecycle.TRANSITIONS[challenge.status]) or 'none'}"]})
+    audit.record(user, "challenge.status_changed", "challenge", challenge.id,
+                 before=challenge.status, after=target)
+    challenge.status = target
+    challenge.status_changed_at = challenge.updated_at = utcnow()
+    db.session.commit()
+    return challenge
+
+
+SORTS = {
+    "new": [SortKey(Challenge.created_at, True, lambda c: c.created_at, datetime),
+            SortKey(Challenge.id, True, lambda c: c.id)],
+    "deadline": [SortKey(func.coalesce(Challenge.deadline, literal(NO_DEADLINE)), False,
+                         lambda c: c.deadline or NO_DEADLINE, datetime),
+                 SortKey(Challenge.id, False, lambda c: c.id)],
+    "popular": [SortKey(Challenge.rating_count, True, lambda c: c.rating_count),
+                SortKey(Challenge.id, True, lambda c: c.id)],
+}
+
+
+def listing(user, *, status=None, tag=None, council_id=None, q=None):
+    """The challenges `user` may see, filtered, as a select statement."""
+    statement = select(Challenge).where(policy.visible_to(user))
+    if status:
+        statement = statement.where(Challenge.status == status)
+    if council_id:
+        statement = statement.where(Challenge.council_id == council_id)
+    if tag:
+        statement = statement.where(Challenge.id.in_(
+            select(ChallengeTag.challenge_id).where(ChallengeTag.tag == tag)))
+    if q:
+        for word in q.lower().split()[:8]:
+            statement = statement.where(or_(
+                func.lower(Challenge.title).contains(word, autoescape=True),
+                func.lower(Challenge.summary).contains(word, autoescape=True)))
+    return statement

@@ -1,0 +1,53 @@
+"""Commands: flask --app wsgi seed | create-admin | reconcile-tallies."""
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from exchange.extensions import db
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("seed")
+    def seed_command():
+        """Load the demo data (safe to run again: nothing is added twice)."""
+        from seed import load
+
+        summary = load()
+        click.echo(summary)
+
+    @app.cli.command("create-admin")
+    @click.option("--email", required=True)
+    @click.option("--password", required=True)
+    @click.option("--display-name", default="Administrator")
+    def create_admin(email, password, display_name):
+        """Make an admin account, or make an existing account an admin."""
+        from exchange.accounts.models import User
+        from exchange.accounts.service import normalise_email, register
+
+        user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+        if user is None:
+            if len(password) < 8:
+                raise click.BadParameter("at least 8 characters", param_hint="--password")
+            user = register(email, password, display_name, is_admin=True)
+            click.echo(f"Created admin {user.email} (id {user.id}).")
+        else:
+            user.is_admin = True
+            db.session.commit()
+            click.echo(f"{user.email} (id {user.id}) is now an admin.")
+
+    @app.cli.command("reconcile-tallies")
+    @click.option("--fix", is_flag=True, help="Repair the drift found.")
+    def reconcile_tallies(fix):
+        """Recount every tally from the ratings and report any drift."""
+        from exchange.voting.tallies import recount
+
+        drift = recount(fix=fix)
+        for line in drift:
+            click.echo(line)
+        if not drift:
+            click.echo("No drift: every tally matches the ratings.")
+        elif fix:
+            click.echo(f"Repaired {len(drift)} drifted value(s).")
+        else:
+            click.echo(f"{len(drift)} drifted value(s); run with --fix to repair.")
+            raise SystemExit(1)

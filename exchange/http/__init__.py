@@ -1,0 +1,1 @@
+"""What every endpoint shares: problem+json errors, cursor pagination, sign-in helpers."""

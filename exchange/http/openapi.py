@@ -1,0 +1,86 @@
+"""The OpenAPI document is generated from the marshmallow schemas that serialise responses.
+
+Errors are documented as problem+json component responses, one per status, so every
+operation lists exactly the statuses it can answer with.
+"""
+import http
+
+from flask_smorest import Api, Blueprint
+from flask_smorest.utils import prepare_response
+from marshmallow import Schema, fields
+
+from exchange.http.errors import PROBLEM_JSON
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details."""
+
+    type = fields.String(required=True, metadata={"example": "urn:exchange:problem:conflict"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), metadata={
+        "description": "For validation failures: the messages for each bad field."})
+
+
+SPEC_KWARGS = {
+    "info": {
+        "description": (
+            "Councils post needs (challenges), suppliers pitch tools, products or services, "
+            "and the public rates and comments on the pitches; the tallies drive a "
+            "transparent shortlist the council publishes."),
+    },
+    "servers": [{"url": "/"}],
+    "components": {
+        "securitySchemes": {
+            "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session",
+                           "description": "Session cookie set by POST /api/v1/auth/login."},
+            "bearerAuth": {"type": "http", "scheme": "bearer",
+                           "description": "API token made at POST /api/v1/auth/tokens."},
+        },
+    },
+}
+
+SIGNED_IN = [{"cookieAuth": []}, {"bearerAuth": []}]
+OPTIONAL_SIGN_IN = [{}, {"cookieAuth": []}, {"bearerAuth": []}]
+
+
+class ExchangeApi(Api):
+    """flask-smorest's Api, documenting errors as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+
+
+class ExchangeBlueprint(Blueprint):
+    """A flask-smorest Blueprint with a shorthand for the problems an operation may answer."""
+
+    def problems(self, *statuses: int):
+        """Document each status as a problem+json response of this operation."""
+        decorators = [self.alt_response(s, response=http.HTTPStatus(s).name) for s in statuses]
+
+        def decorate(view):
+            for decorator in decorators:
+                view = decorator(view)
+            return view
+
+        return decorate
+
+    def signed_in(self, view):
+        """Document that the operation needs sign-in (cookie or bearer) and may answer 401."""
+        view = self.doc(security=SIGNED_IN)(view)
+        return self.alt_response(401, response="UNAUTHORIZED")(view)
+
+    def sign_in_optional(self, view):
+        return self.doc(security=OPTIONAL_SIGN_IN)(view)
+
+
+__all__ = ["ExchangeApi", "ExchangeBlueprint", "ProblemSchema", "SPEC_KWARGS"]

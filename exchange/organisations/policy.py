@@ -1,0 +1,36 @@
+"""Who may do what to an organisation, and who counts as a council officer or supplier."""
+from exchange.organisations.models import Organisation
+
+
+def role_in(user, organisation_id: int) -> str | None:
+    """The user's role in an organisation, or None."""
+    if user is None:
+        return None
+    for membership in user.memberships:
+        if membership.organisation_id == organisation_id:
+            return membership.role
+    return None
+
+
+def is_member(user, organisation_id: int) -> bool:
+    return role_in(user, organisation_id) is not None
+
+
+def council_ids_of(user) -> list[int]:
+    """Councils the user belongs to (verified or not)."""
+    if user is None:
+        return []
+    return [m.organisation_id for m in user.memberships if m.organisation.kind == "council"]
+
+
+def is_officer_of(user, council: Organisation) -> bool:
+    """A council officer: a member of that council, once an admin has verified it."""
+    return council.is_verified_council and is_member(user, council.id)
+
+
+def may_manage_members(user, organisation: Organisation) -> bool:
+    return bool(user and (user.is_admin or role_in(user, organisation.id) == "owner"))
+
+
+def may_verify(user) -> bool:
+    return bool(user and user.is_admin)

@@ -1,0 +1,85 @@
+"""Endpoints for pitches."""
+from datetime import datetime
+
+from exchange.challenges import service as challenges
+from exchange.http.auth import optional_user, signed_in_user
+from exchange.http.openapi import ExchangeBlueprint
+from exchange.http.pagination import (SortKey, envelope, link_header, page_of, paginate,
+                                      paginate_in_memory)
+from exchange.pitches import schemas, service
+
+blp = ExchangeBlueprint("pitches", __name__, description="Suppliers' pitches to challenges")
+
+
+@blp.post("/challenges/<int:challenge_id>/pitches")
+@blp.signed_in
+@blp.arguments(schemas.PitchIn)
+@blp.response(201, schemas.PitchOut)
+@blp.problems(403, 404, 409)
+def submit_pitch(body, challenge_id):
+    """Pitch a tool, product or service to an open challenge, for a supplier you belong to."""
+    return service.submit(signed_in_user(), challenge_id, body)
+
+
+@blp.get("/challenges/<int:challenge_id>/pitches")
+@blp.arguments(schemas.PitchListArgs, location="query")
+@blp.response(200, page_of(schemas.PitchOut))
+@blp.problems(404)
+def list_pitches(args, challenge_id):
+    """A challenge's pitches, each with its tally."""
+    challenge = challenges.get_visible(challenge_id, optional_user())
+    statement = service.listing(challenge, args["status"])
+    if args["sort"] == "score":
+        page = _by_score(challenge, statement, args)
+    else:
+        page = paginate(statement, service.SORTS[args["sort"]], args["limit"], args["cursor"])
+    return envelope(page), link_header(page)
+
+
+# The score depends on the challenge's prior mean, so it is ordered in memory; the work is
+# one row per pitch of the challenge, whatever the number of ratings.
+SCORE_KEYS = [SortKey(None, True, lambda row: row[1].combined, float),
+              SortKey(None, True, lambda row: row[1].n),
+              SortKey(None, False, lambda row: row[0].submitted_at, datetime),
+              SortKey(None, False, lambda row: row[0].id)]
+
+
+def _by_score(challenge, statement, args):
+    from exchange.extensions import db
+    from exchange.voting import ranking
+    from exchange.voting.service import rank_pitches
+
+    rows = list(db.session.scalars(statement))
+    _, _, entries = rank_pitches(challenge, rows)
+    by_id = {p.id: p for p in rows}
+    ordered = [(by_id[e.pitch_id], e) for e in ranking.score_order(entries)]
+    page = paginate_in_memory(ordered, SCORE_KEYS, args["limit"], args["cursor"])
+    page.items = [pitch for pitch, _ in page.items]
+    return page
+
+
+@blp.get("/pitches/<int:pitch_id>")
+@blp.response(200, schemas.PitchOut)
+@blp.problems(404)
+def get_pitch(pitch_id):
+    """One pitch with its tally; counts a view."""
+    return service.view(optional_user(), pitch_id)
+
+
+@blp.patch("/pitches/<int:pitch_id>")
+@blp.signed_in
+@blp.arguments(schemas.PitchPatch)
+@blp.response(200, schemas.PitchOut)
+@blp.problems(403, 404, 409)
+def edit_pitch(body, pitch_id):
+    """Edit a pitch (its supplier's members, while the challenge is open)."""
+    return service.edit(signed_in_user(), pitch_id, body)
+
+
+@blp.post("/pitches/<int:pitch_id>/withdraw")
+@blp.signed_in
+@blp.response(200, schemas.PitchOut)
+@blp.problems(403, 404, 409)
+def withdraw_pitch(pitch_id):
+    """Withdraw a pitch (its supplier's members, while the challenge is open or voting)."""
+    return service.withdraw(signed_in_user(), pitch_id)

@@ -1,0 +1,137 @@
+"""Pitches: submitting, editing, withdrawing, viewing and listing them."""
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from exchange import audit
+from exchange.challenges import lifecycle
+from exchange.challenges import policy as challenge_policy
+from exchange.challenges import service as challenges
+from exchange.challenges.models import Challenge
+from exchange.clock import utcnow
+from exchange.extensions import db
+from exchange.http.errors import Conflict, Invalid, NotAllowed, NotFound
+from exchange.http.pagination import SortKey
+from exchange.organisations import service as organisations
+from exchange.organisations.policy import is_member
+from exchange.pitches import policy
+from exchange.pitches.models import Pitch, PitchTag
+
+WITHDRAWABLE_WHILE = {"open", "voting"}
+
+
+def get_visible(pitch_id: int, user) -> Pitch:
+    """The pitch if its challenge is visible to `user`, else NotFound (404)."""
+    pitch = db.session.scalar(
+        select(Pitch).join(Challenge, Challenge.id == Pitch.challenge_id)
+        .where(Pitch.id == pitch_id, challenge_policy.visible_to(user)))
+    if pitch is None:
+        raise NotFound("No such pitch.")
+    return pitch
+
+
+def get_for_edit(pitch_id: int, user) -> Pitch:
+    """The pitch for a member of its supplier: 404 if unseen, 403 for anyone else."""
+    pitch = get_visible(pitch_id, user)
+    if not policy.may_edit(user, pitch):
+        raise NotAllowed("Only members of the supplier that made this pitch may change it.")
+    return pitch
+
+
+def _set_tags(pitch: Pitch, tags: list[str]) -> None:
+    wanted = list(dict.fromkeys(tags))
+    pitch.tag_rows = [row for row in pitch.tag_rows if row.tag in wanted]
+    have = {row.tag for row in pitch.tag_rows}
+    pitch.tag_rows.extend(PitchTag(tag=tag) for tag in wanted if tag not in have)
+
+
+def submit(user, challenge_id: int, fields: dict) -> Pitch:
+    """A supplier's member pitches to an open challenge."""
+    challenge = challenges.get_visible(challenge_id, user, lock=True)
+    supplier = organisations.get(fields["supplier_id"]) if is_member(
+        user, fields["supplier_id"]) else None
+    if supplier is None:
+        raise NotAllowed("Pitch on behalf of a supplier organisation you belong to.")
+    if supplier.kind != "supplier":
+        raise Invalid("Only supplier organisations pitch.",
+                      {"supplier_id": ["Not a supplier organisation."]})
+    if challenge.status not in lifecycle.ACCEPTS_PITCHES:
+        raise Conflict(f"This challenge is {challenge.status}; pitches are accepted while it "
+                       f"is open.")
+    tags = fields.pop("tags", [])
+    pitch = Pitch(challenge_id=challenge.id, created_by_id=user.id, status="submitted",
+                  **fields)
+    _set_tags(pitch, tags)
+    db.session.add(pitch)
+    challenge.pitch_count += 1
+    db.session.flush()
+    audit.record(user, "pitch.submitted", "pitch", pitch.id, challenge_id=challenge.id)
+    db.session.commit()
+    return pitch
+
+
+def edit(user, pitch_id: int, changes: dict) -> Pitch:
+    """The supplier edits a submitted pitch while its challenge is open."""
+    pitch = get_for_edit(pitch_id, user)
+    if pitch.status != "submitted":
+        raise Conflict("A withdrawn pitch cannot be edited.")
+    if pitch.challenge.status not in lifecycle.ACCEPTS_PITCHES:
+        raise Conflict(f"The challenge is {pitch.challenge.status}; pitches can be edited "
+                       f"only while it is open.")
+    if "tags" in changes:
+        _set_tags(pitch, changes.pop("tags"))
+    for name, value in changes.items():
+        setattr(pitch, name, value)
+    pitch.updated_at = utcnow()
+    audit.record(user, "pitch.edited", "pitch", pitch.id, fields=sorted(changes))
+    db.session.commit()
+    return pitch
+
+
+def withdraw(user, pitch_id: int) -> Pitch:
+    """The supplier withdraws a pitch; its ratings leave the challenge's totals."""
+    from exchange.voting import tallies
+
+    get_for_edit(pitch_id, user)
+    pitch = tallies.lock_pitch(pitch_id)
+    if pitch.status == "withdrawn":
+        raise Conflict("This pitch is already withdrawn.")
+    if pitch.challenge.status not in WITHDRAWABLE_WHILE:
+        raise Conflict(f"The challenge is {pitch.challenge.status}; its pitches are settled.")
+    tallies.pitch_withdrawn(pitch)
+    db.session.execute(update(Challenge).where(Challenge.id == pitch.challenge_id)
+                       .values(pitch_count=Challenge.pitch_count - 1),
+                       execution_options={"synchronize_session": False})
+    pitch.status = "withdrawn"
+    pitch.withdrawn_at = pitch.updated_at = utcnow()
+    audit.record(user, "pitch.withdrawn", "pitch", pitch.id)
+    db.session.commit()
+    db.session.refresh(pitch.challenge)
+    return pitch
+
+
+def view(user, pitch_id: int) -> Pitch:
+    """Read a pitch, counting the view on the pitch and its challenge."""
+    pitch = get_visible(pitch_id, user)
+    db.session.execute(update(Pitch).where(Pitch.id == pitch.id)
+                       .values(view_count=Pitch.view_count + 1),
+                       execution_options={"synchronize_session": False})
+    db.session.execute(update(Challenge).where(Challenge.id == pitch.challenge_id)
+                       .values(view_count=Challenge.view_count + 1),
+                       execution_options={"synchronize_session": False})
+    db.session.commit()
+    db.session.refresh(pitch)
+    return pitch
+
+
+SORTS = {
+    "new": [SortKey(Pitch.submitted_at, True, lambda p: p.submitted_at, datetime),
+            SortKey(Pitch.id, True, lambda p: p.id)],
+    "most_rated": [SortKey(Pitch.public_count, True, lambda p: p.public_count),
+                   SortKey(Pitch.id, True, lambda p: p.id)],
+}
+
+
+def listing(challenge: Challenge, status: str):
+    """A challenge's pitches in one status, as a select statement."""
+    return select(Pitch).where(Pitch.challenge_id == challenge.id, Pitch.status == status)

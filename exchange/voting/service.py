@@ -1,0 +1,172 @@
+"""Voting: rating pitches, the live ranking, and publishing the shortlist."""
+from sqlalchemy import select, update
+
+from exchange import audit
+from exchange.challenges import lifecycle
+from exchange.challenges import service as challenges
+from exchange.challenges.models import Challenge
+from exchange.challenges.panel import sits_on_panel
+from exchange.clock import utcnow
+from exchange.extensions import db
+from exchange.http.errors import Conflict, NotAllowed, NotFound
+from exchange.organisations.policy import is_member
+from exchange.pitches import service as pitches
+from exchange.pitches.models import Pitch
+from exchange.voting import ranking, tallies
+from exchange.voting.models import Rating, Shortlist
+
+
+def _pitch_open_for_rating(user, pitch_id: int) -> Pitch:
+    """Check visibility, then lock the pitch and check it may be rated by `user` now."""
+    pitches.get_visible(pitch_id, user)
+    pitch = tallies.lock_pitch(pitch_id)
+    if is_member(user, pitch.supplier_id):
+        raise NotAllowed("Nobody rates a pitch of their own organisation.")
+    if pitch.status != "submitted":
+        raise Conflict("This pitch was withdrawn; it can no longer be rated.")
+    if pitch.challenge.status not in lifecycle.ACCEPTS_RATINGS:
+        raise Conflict(f"The challenge is {pitch.challenge.status}; ratings are taken while "
+                       f"it is open or voting.")
+    return pitch
+
+
+def rate(user, pitch_id: int, stars: int) -> Rating:
+    """Give or change the caller's 1-5 star rating; tallies change in the same transaction."""
+    pitch = _pitch_open_for_rating(user, pitch_id)
+    previous = db.session.execute(
+        select(Rating.stars, Rating.is_panel).where(Rating.pitch_id == pitch.id,
+                                                    Rating.user_id == user.id)).first()
+    is_panel = sits_on_panel(user, pitch.challenge)
+    now = utcnow()
+    statement = tallies.upsert(Rating).values(pitch_id=pitch.id, user_id=user.id, stars=stars,
+                                               is_panel=is_panel, created_at=now, updated_at=now)
+    statement = statement.on_conflict_do_update(
+        index_elements=["pitch_id", "user_id"],
+        set_={"stars": stars, "is_panel": is_panel, "updated_at": now})
+    db.session.execute(statement)
+    if previous is not None:
+        tallies.apply(pitch, is_panel=previous.is_panel, stars=previous.stars, delta=-1)
+    else:
+        tallies.count_rater(pitch.challenge_id, user.id, 1)
+    tallies.apply(pitch, is_panel=is_panel, stars=stars, delta=1)
+    db.session.commit()
+    return own_rating(user, pitch_id)
+
+
+def own_rating(user, pitch_id: int) -> Rating:
+    """The caller's rating of a pitch, or NotFound (404)."""
+    pitches.get_visible(pitch_id, user)
+    rating = db.session.scalar(select(Rating).where(Rating.pitch_id == pitch_id,
+                                                    Rating.user_id == user.id)
+                               .execution_options(populate_existing=True))
+    if rating is None:
+        raise NotFound("You have not rated this pitch.")
+    return rating
+
+
+def unrate(user, pitch_id: int) -> None:
+    """Delete the caller's rating while ratings are taken; tallies follow."""
+    pitch = _pitch_open_for_rating(user, pitch_id)
+    rating = db.session.scalar(select(Rating).where(Rating.pitch_id == pitch.id,
+                                                    Rating.user_id == user.id))
+    if rating is None:
+        raise NotFound("You have not rated this pitch.")
+    tallies.apply(pitch, is_panel=rating.is_panel, stars=rating.stars, delta=-1)
+    tallies.count_rater(pitch.challenge_id, user.id, -1)
+    db.session.delete(rating)
+    db.session.commit()
+
+
+def _tally_of(pitch: Pitch) -> ranking.PitchTally:
+    return ranking.PitchTally(pitch.id, pitch.submitted_at, tuple(pitch.histogram("public")),
+                              tuple(pitch.histogram("panel")))
+
+
+def submitted_pitches(challenge: Challenge) -> list[Pitch]:
+    return list(db.session.scalars(select(Pitch).where(Pitch.challenge_id == challenge.id,
+                                                       Pitch.status == "submitted")))
+
+
+def settings_of(challenge: Challenge, overrides: dict | None = None) -> ranking.Settings:
+    values = challenge.settings | {k: v for k, v in (overrides or {}).items() if v is not None}
+    return ranking.Settings(**values)
+
+
+def rank_pitches(challenge: Challenge, pitch_rows: list[Pitch],
+                 overrides: dict | None = None) -> tuple[ranking.Settings, float, list]:
+    """The ranking of these pitches, from their stored tallies (never recounted)."""
+    settings = settings_of(challenge, overrides)
+    m = ranking.prior_mean(challenge.rating_count, challenge.rating_sum)
+    return settings, m, ranking.rank([_tally_of(p) for p in pitch_rows], settings, m)
+
+
+def live_ranking(user, challenge_id: int, overrides: dict) -> dict:
+    """The live ranking with its working; anyone who may see the challenge may see it."""
+    challenge = challenges.get_visible(challenge_id, user)
+    rows = submitted_pitches(challenge)
+    settings, m, entries = rank_pitches(challenge, rows, overrides)
+    return ranking_document(challenge, settings, m, entries, {p.id: p for p in rows})
+
+
+def ranking_document(challenge, settings, m, entries, by_id) -> dict:
+    """The ranking as the API shows it (and as a shortlist snapshot stores it)."""
+    def entry_document(entry):
+        pitch = by_id[entry.pitch_id]
+        return {
+            "pitch_id": entry.pitch_id, "title": pitch.title,
+            "supplier": {"id": pitch.supplier.id, "name": pitch.supplier.name},
+            "submitted_at": entry.submitted_at.isoformat(timespec="seconds") + "Z",
+            "rank": entry.rank, "eligible": entry.eligible, "shortlisted": entry.shortlisted,
+            "excluded_reasons": entry.excluded_reasons,
+            "n": entry.n, "S": entry.S, "mean": entry.mean, "histogram": entry.histogram,
+            "m": m, "C": settings.prior_weight, "public_score": entry.public_score,
+            "panel_count": entry.panel_count, "panel_mean": entry.panel_mean,
+            "panel_score": entry.panel_score, "combined": entry.combined,
+        }
+
+    return {
+        "challenge_id": challenge.id, "method": settings.method,
+        "panel_weight": settings.panel_weight, "min_ratings": settings.min_ratings,
+        "prior_weight": settings.prior_weight, "shortlist_size": settings.shortlist_size,
+        "m": m, "entries": [entry_document(e) for e in entries],
+    }
+
+
+def publish_shortlist(user, challenge_id: int) -> Shortlist:
+    """An officer freezes the ranking as the shortlist; the challenge becomes shortlisted."""
+    challenge = challenges.get_for_officer(challenge_id, user, lock=True)
+    if challenge.status != "voting":
+        raise Conflict(f"The shortlist is published from voting; this challenge is "
+                       f"{challenge.status}.")
+    rows = submitted_pitches(challenge)
+    for pitch in rows:  # no rating may change the tallies while we freeze them
+        tallies.lock_pitch(pitch.id)
+    db.session.refresh(challenge)
+    settings, m, entries = rank_pitches(challenge, rows)
+    now = utcnow()
+    snapshot = ranking_document(challenge, settings, m, entries, {p.id: p for p in rows})
+    chosen = [e.pitch_id for e in entries if e.shortlisted]
+    snapshot |= {"published_at": now.isoformat(timespec="seconds") + "Z",
+                 "published_by": {"id": user.id, "display_name": user.display_name},
+                 "shortlisted_pitch_ids": chosen}
+    shortlist = Shortlist(challenge_id=challenge.id, published_by_id=user.id,
+                          published_at=now, snapshot=snapshot)
+    db.session.add(shortlist)
+    if chosen:
+        db.session.execute(update(Pitch).where(Pitch.id.in_(chosen)).values(shortlisted=True),
+                           execution_options={"synchronize_session": False})
+    audit.record(user, "challenge.status_changed", "challenge", challenge.id,
+                 before="voting", after="shortlisted")
+    challenge.status = "shortlisted"
+    challenge.status_changed_at = challenge.updated_at = now
+    db.session.commit()
+    return shortlist
+
+
+def published_shortlist(user, challenge_id: int) -> dict:
+    """The frozen snapshot, exactly as published; 404 before publication."""
+    challenge = challenges.get_visible(challenge_id, user)
+    shortlist = db.session.scalar(select(Shortlist).where(Shortlist.challenge_id == challenge.id))
+    if shortlist is None:
+        raise NotFound("This challenge has no published shortlist yet.")
+    return shortlist.snapshot
