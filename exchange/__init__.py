@@ -18,9 +18,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     db.init_app(app)
     limiter.init_app(app)
-    from exchange.http.openapi import SPEC_KWARGS, ExchangeApi
+    from exchange.http.openapi import SPEC_KWARGS, ExchangeApi, IdConverter, id_parameter_schema
 
+    app.url_map.converters["int"] = IdConverter
     api = ExchangeApi(app, spec_kwargs=SPEC_KWARGS)
+    api.register_converter(IdConverter, id_parameter_schema)
     app.extensions["exchange.api"] = api
 
     from exchange.http.auth import init_auth

@@ -3,12 +3,15 @@
 Errors are documented as problem+json component responses, one per status, so every
 operation lists exactly the statuses it can answer with.
 """
+import functools
 import http
 
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
+from werkzeug.routing import IntegerConverter
 
+from exchange.http.auth import signed_in_user
 from exchange.http.errors import PROBLEM_JSON
 
 
@@ -75,7 +78,14 @@ class ExchangeBlueprint(Blueprint):
         return decorate
 
     def signed_in(self, view):
-        """Document that the operation needs sign-in (cookie or bearer) and may answer 401."""
+        """Require sign-in (cookie or bearer) before anything else, and document the 401."""
+        inner = view
+
+        @functools.wraps(inner)
+        def view(*args, **kwargs):
+            signed_in_user()
+            return inner(*args, **kwargs)
+
         view = self.doc(security=SIGNED_IN)(view)
         return self.alt_response(401, response="UNAUTHORIZED")(view)
 
@@ -83,4 +93,18 @@ class ExchangeBlueprint(Blueprint):
         return self.doc(security=OPTIONAL_SIGN_IN)(view)
 
 
-__all__ = ["ExchangeApi", "ExchangeBlueprint", "ProblemSchema", "SPEC_KWARGS"]
+
+
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in paths: an id that fits the database's integer, else 404 (never a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def id_parameter_schema(converter) -> dict:
+    return {"type": "integer", "minimum": 0, "maximum": MAX_ID}
