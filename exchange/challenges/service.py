@@ -21,7 +21,7 @@ def get_visible(challenge_id: int, user, *, lock: bool = False) -> Challenge:
     statement = select(Challenge).where(Challenge.id == challenge_id,
                                         policy.visible_to(user))
     if lock:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(of=Challenge)
     challenge = db.session.scalar(statement)
     if challenge is None:
         raise NotFound("No such challenge.")

@@ -91,7 +91,7 @@ def remove_member(user: User, organisation_id: int, member_id: int) -> None:
         raise NotAllowed("Only the organisation's owners may remove members.")
     membership = db.session.scalar(
         select(Membership).where(Membership.organisation_id == organisation.id,
-                                 Membership.user_id == member_id).with_for_update())
+                                 Membership.user_id == member_id).with_for_update(of=Membership))
     if membership is None:
         raise NotFound("This person is not a member.")
     if membership.role == "owner":

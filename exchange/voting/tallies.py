@@ -29,7 +29,7 @@ def lock_pitch(pitch_id: int) -> Pitch | None:
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(update(Pitch).where(Pitch.id == pitch_id).values(id=Pitch.id),
                            execution_options={"synchronize_session": False})
-    return db.session.scalar(select(Pitch).where(Pitch.id == pitch_id).with_for_update()
+    return db.session.scalar(select(Pitch).where(Pitch.id == pitch_id).with_for_update(of=Pitch)
                              .execution_options(populate_existing=True))
 
 
