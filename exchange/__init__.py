@@ -26,11 +26,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.extensions["exchange.api"] = api
 
     from exchange.http.auth import init_auth
+    from exchange.http.conditional import init_conditional_requests
     from exchange.http.errors import register_error_handlers
     from exchange.http.security import init_security
 
     init_auth(app)
     init_security(app)
+    init_conditional_requests(app)
     # After api.init_app, so problem+json replaces flask-smorest's own error format.
     register_error_handlers(app)
     _register_blueprints(api)

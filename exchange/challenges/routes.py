@@ -2,6 +2,7 @@
 from exchange.challenges import panel, schemas, service
 from exchange.challenges.models import PanelMember
 from exchange.http.auth import optional_user, signed_in_user
+from exchange.http.conditional import if_match
 from exchange.http.openapi import ExchangeBlueprint
 from exchange.http.pagination import PageArgs, SortKey, envelope, link_header, page_of, paginate
 
@@ -40,21 +41,24 @@ def get_challenge(challenge_id):
 
 @blp.patch("/challenges/<int:challenge_id>")
 @blp.signed_in
+@blp.conditional
 @blp.arguments(schemas.ChallengePatch)
 @blp.response(200, schemas.ChallengeOut)
 @blp.problems(403, 404, 409)
 def edit_challenge(body, challenge_id):
     """Edit a challenge and its shortlist settings (officers, until it is shortlisted)."""
-    return service.update(signed_in_user(), challenge_id, body)
+    return service.update(signed_in_user(), challenge_id, body,
+                          precondition=if_match(schemas.ChallengeOut))
 
 
 @blp.delete("/challenges/<int:challenge_id>")
 @blp.signed_in
+@blp.conditional
 @blp.response(204)
 @blp.problems(403, 404, 409)
 def delete_challenge(challenge_id):
     """Delete a draft (officers); published challenges are closed instead."""
-    service.delete(signed_in_user(), challenge_id)
+    service.delete(signed_in_user(), challenge_id, precondition=if_match(schemas.ChallengeOut))
 
 
 @blp.post("/challenges/<int:challenge_id>/status")

@@ -60,9 +60,14 @@ def create(user, fields: dict) -> Challenge:
     return challenge
 
 
-def update(user, challenge_id: int, changes: dict) -> Challenge:
+def no_precondition(_resource) -> None:
+    return None
+
+
+def update(user, challenge_id: int, changes: dict, precondition=no_precondition) -> Challenge:
     """An officer edits a challenge that is not yet shortlisted or closed."""
     challenge = get_for_officer(challenge_id, user, lock=True)
+    precondition(challenge)
     if challenge.status not in lifecycle.EDITABLE:
         raise Conflict(f"A {challenge.status} challenge can no longer be edited.")
     if "tags" in changes:
@@ -75,9 +80,10 @@ def update(user, challenge_id: int, changes: dict) -> Challenge:
     return challenge
 
 
-def delete(user, challenge_id: int) -> None:
+def delete(user, challenge_id: int, precondition=no_precondition) -> None:
     """An officer deletes a draft; anything published stays on the record (409)."""
     challenge = get_for_officer(challenge_id, user, lock=True)
+    precondition(challenge)
     if challenge.status != "draft":
         raise Conflict("Only drafts can be deleted; close the challenge instead.")
     audit.record(user, "challenge.deleted", "challenge", challenge.id)

@@ -6,6 +6,7 @@ operation lists exactly the statuses it can answer with.
 import functools
 import http
 
+from apispec import BasePlugin
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
@@ -45,7 +46,31 @@ SPEC_KWARGS = {
 }
 
 SIGNED_IN = [{"cookieAuth": []}, {"bearerAuth": []}]
-OPTIONAL_SIGN_IN = [{}, {"cookieAuth": []}, {"bearerAuth": []}]
+
+
+class ConditionalRequestsPlugin(BasePlugin):
+    """Documents the ETag on every read (If-None-Match → 304) and If-Match on the writes
+    marked `x-conditional` (→ 412), as exchange.http.conditional behaves."""
+
+    ETAG = {"description": "Weak tag of the representation (view counts aside).",
+            "schema": {"type": "string"}}
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for method, operation in (operations or {}).items():
+            responses = operation.setdefault("responses", {})
+            parameters = operation.setdefault("parameters", [])
+            if method == "get":
+                parameters.append({"in": "header", "name": "If-None-Match", "required": False,
+                                   "schema": {"type": "string"},
+                                   "description": "An ETag from an earlier read."})
+                ok = responses.get("200") or responses.get(200)
+                if isinstance(ok, dict):
+                    ok.setdefault("headers", {})["ETag"] = self.ETAG
+                responses["304"] = {"description": "Not Modified: your copy is current."}
+            if operation.pop("x-conditional", False):
+                parameters.append({"in": "header", "name": "If-Match", "required": False,
+                                   "schema": {"type": "string"},
+                                   "description": "The ETag you read; a stale one gets 412."})
 
 
 class ExchangeApi(Api):
@@ -53,6 +78,10 @@ class ExchangeApi(Api):
 
     ERROR_SCHEMA = ProblemSchema
     DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _init_spec(self, **kwargs):
+        kwargs["extra_plugins"] = [ConditionalRequestsPlugin(), *kwargs.get("extra_plugins", ())]
+        super()._init_spec(**kwargs)
 
     def _register_responses(self):
         for status in http.HTTPStatus:
@@ -89,8 +118,10 @@ class ExchangeBlueprint(Blueprint):
         view = self.doc(security=SIGNED_IN)(view)
         return self.alt_response(401, response="UNAUTHORIZED")(view)
 
-    def sign_in_optional(self, view):
-        return self.doc(security=OPTIONAL_SIGN_IN)(view)
+    def conditional(self, view):
+        """Document If-Match and 412 on a write that honours them."""
+        view = self.doc(**{"x-conditional": True})(view)
+        return self.alt_response(412, response="PRECONDITION_FAILED")(view)
 
 
 

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from exchange.challenges import service as challenges
 from exchange.http.auth import optional_user, signed_in_user
+from exchange.http.conditional import if_match
 from exchange.http.openapi import ExchangeBlueprint
 from exchange.http.pagination import (SortKey, envelope, link_header, page_of, paginate,
                                       paginate_in_memory)
@@ -68,12 +69,13 @@ def get_pitch(pitch_id):
 
 @blp.patch("/pitches/<int:pitch_id>")
 @blp.signed_in
+@blp.conditional
 @blp.arguments(schemas.PitchPatch)
 @blp.response(200, schemas.PitchOut)
 @blp.problems(403, 404, 409)
 def edit_pitch(body, pitch_id):
     """Edit a pitch (its supplier's members, while the challenge is open)."""
-    return service.edit(signed_in_user(), pitch_id, body)
+    return service.edit(signed_in_user(), pitch_id, body, precondition=if_match(schemas.PitchOut))
 
 
 @blp.post("/pitches/<int:pitch_id>/withdraw")

@@ -16,6 +16,7 @@ from exchange.organisations import service as organisations
 from exchange.organisations.policy import is_member
 from exchange.pitches import policy
 from exchange.pitches.models import Pitch, PitchTag
+from exchange.voting import tallies
 
 WITHDRAWABLE_WHILE = {"open", "voting"}
 
@@ -70,9 +71,11 @@ def submit(user, challenge_id: int, fields: dict) -> Pitch:
     return pitch
 
 
-def edit(user, pitch_id: int, changes: dict) -> Pitch:
+def edit(user, pitch_id: int, changes: dict, precondition=challenges.no_precondition) -> Pitch:
     """The supplier edits a submitted pitch while its challenge is open."""
-    pitch = get_for_edit(pitch_id, user)
+    get_for_edit(pitch_id, user)
+    pitch = tallies.lock_pitch(pitch_id)
+    precondition(pitch)
     if pitch.status != "submitted":
         raise Conflict("A withdrawn pitch cannot be edited.")
     if pitch.challenge.status not in lifecycle.ACCEPTS_PITCHES:
@@ -90,8 +93,6 @@ def edit(user, pitch_id: int, changes: dict) -> Pitch:
 
 def withdraw(user, pitch_id: int) -> Pitch:
     """The supplier withdraws a pitch; its ratings leave the challenge's totals."""
-    from exchange.voting import tallies
-
     get_for_edit(pitch_id, user)
     pitch = tallies.lock_pitch(pitch_id)
     if pitch.status == "withdrawn":

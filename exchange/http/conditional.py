@@ -1,0 +1,83 @@
+"""Conditional requests: ETag on every JSON read, If-None-Match → 304, If-Match → 412.
+
+A tag has two halves, `W/"<content>-<counts>"`: a hash of what people write (titles,
+settings, status...) and a hash of the live counts (tallies, numbers of pitches and
+comments). If-None-Match compares both, so a cached copy is current only if its counts
+are; If-Match compares the content half, so a rating arriving between an officer's read
+and write does not make the edit fail. View counts, which change on every read of a
+pitch, are in neither half; hence weak tags.
+"""
+import hashlib
+import json
+
+from flask import Flask, request
+
+from exchange.http.errors import PreconditionFailed
+
+UNTAGGED_FIELDS = {"view_count"}
+COUNT_FIELDS = {"tally", "comment_count", "pitch_count", "rating_count", "reply_count",
+                "flag_count"}
+
+
+def _digest(document) -> str:
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+
+
+def etag_of(document) -> str:
+    counts = {}
+    if isinstance(document, dict):
+        counts = {k: v for k, v in document.items() if k in COUNT_FIELDS}
+        document = {k: v for k, v in document.items()
+                    if k not in COUNT_FIELDS and k not in UNTAGGED_FIELDS}
+    return f'W/"{_digest(document)}-{_digest(counts)}"'
+
+
+def _tags(header: str) -> set[str]:
+    """The opaque tags in an If-Match / If-None-Match header, compared weakly."""
+    return {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")
+            if tag.strip()}
+
+
+def _matches(header: str, etag: str) -> bool:
+    tags = _tags(header)
+    return "*" in tags or etag.removeprefix("W/").strip('"') in tags
+
+
+def _content_matches(header: str, etag: str) -> bool:
+    content = etag.removeprefix("W/").strip('"').split("-")[0]
+    return any(tag == "*" or tag.split("-")[0] == content for tag in _tags(header))
+
+
+def if_match(schema_class):
+    """A precondition for a write: the resource, dumped by `schema_class`, still has the
+    ETag the caller sent in If-Match (when they sent one); else PreconditionFailed (412)."""
+    header = request.headers.get("If-Match")
+
+    def check(resource) -> None:
+        if header is None:
+            return
+        current = etag_of(json.loads(json.dumps(schema_class().dump(resource), default=str)))
+        if not _content_matches(header, current):
+            raise PreconditionFailed(
+                "The resource changed since you read it; fetch it again and retry.",
+                headers={"ETag": current})
+
+    return check
+
+
+def init_conditional_requests(app: Flask) -> None:
+    @app.after_request
+    def tag_json_reads(response):
+        if (request.method not in ("GET", "HEAD") or response.status_code != 200
+                or response.mimetype != "application/json" or response.direct_passthrough):
+            return response
+        etag = etag_of(response.get_json(silent=True))
+        response.headers["ETag"] = etag
+        header = request.headers.get("If-None-Match")
+        if header and _matches(header, etag):
+            response.status_code = 304
+            response.set_data(b"")
+            for name in ("Content-Type", "Content-Length"):
+                response.headers.pop(name, None)
+        return response
