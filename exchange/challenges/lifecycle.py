@@ -8,9 +8,6 @@ TRANSITIONS: dict[str, set[str]] = {
     "closed": set(),
 }
 
-# Moves a person may ask for at POST /challenges/{id}/status.
-REQUESTABLE = {"open", "voting", "closed"}
-
 ACCEPTS_PITCHES = {"open"}
 ACCEPTS_RATINGS = {"open", "voting"}
 EDITABLE = {"draft", "open", "voting"}

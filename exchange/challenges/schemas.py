@@ -2,7 +2,6 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from exchange.challenges.models import METHODS, STATUSES
-from exchange.challenges.lifecycle import REQUESTABLE
 from exchange.http.pagination import PageArgs
 from exchange.http.schemas import (StrictFloat, StrictInteger, Summary, Tag, Text, UserRef,
                                    UtcDateTime, tag_list)
@@ -73,9 +72,10 @@ class ChallengeListArgs(PageArgs):
 
 
 class StatusIn(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(sorted(REQUESTABLE)),
-                           metadata={"description": "`shortlisted` is reached only by "
-                                                    "publishing the shortlist."})
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES),
+                           metadata={"description": "The status to move to; a move the life "
+                                                    "forbids is 409. `shortlisted` is reached "
+                                                    "only by publishing the shortlist."})
 
 
 class PanelIn(Schema):

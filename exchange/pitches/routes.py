@@ -1,13 +1,11 @@
 """Endpoints for pitches."""
-from datetime import datetime
-
 from exchange.challenges import service as challenges
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.conditional import if_match
 from exchange.http.openapi import ExchangeBlueprint
-from exchange.http.pagination import (SortKey, envelope, link_header, page_of, paginate,
-                                      paginate_in_memory)
+from exchange.http.pagination import envelope, link_header, page_of, paginate
 from exchange.pitches import schemas, service
+from exchange.voting.service import pitches_by_score
 
 blp = ExchangeBlueprint("pitches", __name__, description="Suppliers' pitches to challenges")
 
@@ -31,32 +29,10 @@ def list_pitches(args, challenge_id):
     challenge = challenges.get_visible(challenge_id, optional_user())
     statement = service.listing(challenge, args["status"])
     if args["sort"] == "score":
-        page = _by_score(challenge, statement, args)
+        page = pitches_by_score(challenge, statement, args["limit"], args["cursor"])
     else:
         page = paginate(statement, service.SORTS[args["sort"]], args["limit"], args["cursor"])
     return envelope(page), link_header(page)
-
-
-# The score depends on the challenge's prior mean, so it is ordered in memory; the work is
-# one row per pitch of the challenge, whatever the number of ratings.
-SCORE_KEYS = [SortKey(None, True, lambda row: row[1].combined, float),
-              SortKey(None, True, lambda row: row[1].n),
-              SortKey(None, False, lambda row: row[0].submitted_at, datetime),
-              SortKey(None, False, lambda row: row[0].id)]
-
-
-def _by_score(challenge, statement, args):
-    from exchange.extensions import db
-    from exchange.voting import ranking
-    from exchange.voting.service import rank_pitches
-
-    rows = list(db.session.scalars(statement))
-    _, _, entries = rank_pitches(challenge, rows)
-    by_id = {p.id: p for p in rows}
-    ordered = [(by_id[e.pitch_id], e) for e in ranking.score_order(entries)]
-    page = paginate_in_memory(ordered, SCORE_KEYS, args["limit"], args["cursor"])
-    page.items = [pitch for pitch, _ in page.items]
-    return page
 
 
 @blp.get("/pitches/<int:pitch_id>")

@@ -1,4 +1,6 @@
 """Voting: rating pitches, the live ranking, and publishing the shortlist."""
+from datetime import datetime
+
 from sqlalchemy import select, update
 
 from exchange import audit
@@ -9,6 +11,7 @@ from exchange.challenges.panel import sits_on_panel
 from exchange.clock import utcnow
 from exchange.extensions import db
 from exchange.http.errors import Conflict, NotAllowed, NotFound
+from exchange.http.pagination import Page, SortKey, paginate_in_memory
 from exchange.organisations.policy import is_member
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
@@ -98,6 +101,25 @@ def rank_pitches(challenge: Challenge, pitch_rows: list[Pitch],
     settings = settings_of(challenge, overrides)
     m = ranking.prior_mean(challenge.rating_count, challenge.rating_sum)
     return settings, m, ranking.rank([_tally_of(p) for p in pitch_rows], settings, m)
+
+
+# The score depends on the challenge's prior mean, so pitches are ordered in memory; the
+# work is one row per pitch of the challenge, whatever the number of ratings.
+SCORE_KEYS = [SortKey(None, True, lambda row: row[1].combined, float),
+              SortKey(None, True, lambda row: row[1].n),
+              SortKey(None, False, lambda row: row[0].submitted_at, datetime),
+              SortKey(None, False, lambda row: row[0].id)]
+
+
+def pitches_by_score(challenge: Challenge, statement, limit: int, cursor: str | None) -> Page:
+    """One page of the pitches `statement` selects, best ranking score first."""
+    rows = list(db.session.scalars(statement))
+    _, _, entries = rank_pitches(challenge, rows)
+    by_id = {p.id: p for p in rows}
+    ordered = [(by_id[e.pitch_id], e) for e in ranking.score_order(entries)]
+    page = paginate_in_memory(ordered, SCORE_KEYS, limit, cursor)
+    page.items = [pitch for pitch, _ in page.items]
+    return page
 
 
 def live_ranking(user, challenge_id: int, overrides: dict) -> dict:

@@ -1,0 +1,63 @@
+"""The wire format of comments, flags and moderation."""
+from marshmallow import Schema, fields, validate
+
+from exchange.http.schemas import StrictInteger, Text, UserRef, UtcDateTime
+
+BODY_MAX = 5000
+REASON_MAX = 500
+ACTIONS = ("hide", "restore")
+STATUSES = ("visible", "hidden")
+
+
+class CommentIn(Schema):
+    body = Text(BODY_MAX, required=True, metadata={
+        "description": "1 to 5000 characters, trimmed; not blank."})
+    parent_id = StrictInteger(load_default=None, allow_none=True,
+                              validate=validate.Range(min=1, max=2**31 - 1), metadata={
+                                  "description": "The comment this one replies to: on the "
+                                                 "same pitch and not deleted."})
+
+
+class CommentPatch(Schema):
+    body = Text(BODY_MAX, required=True, metadata={
+        "description": "1 to 5000 characters, trimmed; not blank."})
+
+
+class CommentOut(Schema):
+    id = fields.Integer(required=True)
+    pitch_id = fields.Integer(required=True)
+    parent_id = fields.Integer(required=True, allow_none=True)
+    author = fields.Nested(UserRef, required=True, allow_none=True, metadata={
+        "description": "Null when withheld, or when the author's account is gone."})
+    body = fields.String(required=True, allow_none=True, metadata={
+        "description": "Null when withheld."})
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    deleted = fields.Boolean(required=True, metadata={
+        "description": "Deleted by its author (or an admin) but kept for its replies."})
+    withheld = fields.Boolean(required=True, metadata={
+        "description": "True when `body` and `author` are withheld from the caller: always "
+                       "for a deleted comment, and for a hidden one except to moderators."})
+    reply_count = fields.Integer(required=True, metadata={
+        "description": "Direct replies still in the thread, whatever their status."})
+    flag_count = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Flags raised on the comment; shown to moderators only, else null."})
+    created_at = UtcDateTime(required=True)
+    edited_at = UtcDateTime(required=True, allow_none=True)
+
+
+class FlagIn(Schema):
+    reason = Text(REASON_MAX, required=True, metadata={
+        "description": "Why the comment should be looked at: 1 to 500 characters."})
+
+
+class FlagOut(Schema):
+    id = fields.Integer(required=True)
+    comment_id = fields.Integer(required=True)
+    reason = fields.String(required=True)
+    created_at = UtcDateTime(required=True)
+
+
+class ModerationIn(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(ACTIONS), metadata={
+        "description": "`hide` withholds the text from all but moderators; `restore` "
+                       "shows it again."})

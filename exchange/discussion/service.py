@@ -1,0 +1,260 @@
+"""Discussion: commenting on pitches, editing and deleting comments, flags and moderation.
+
+`comment_count` on the pitch and its challenge counts comments neither deleted nor hidden;
+it, `reply_count` and `flag_count` change only by relative UPDATEs in the same transaction
+as the comment, so parallel writers never lose a count.
+"""
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import select, update
+from sqlalchemy.orm import lazyload
+
+from exchange import audit
+from exchange.challenges.models import Challenge
+from exchange.clock import utcnow
+from exchange.discussion import policy
+from exchange.discussion.models import Comment, CommentFlag
+from exchange.extensions import db
+from exchange.http.errors import Conflict, Invalid, NotAllowed, NotFound
+from exchange.http.pagination import Page, SortKey, paginate
+from exchange.pitches import service as pitches
+from exchange.pitches.models import Pitch
+from exchange.voting.tallies import upsert
+
+# Comments are taken until the challenge closes; a withdrawn pitch takes none.
+COMMENTS_WHILE = {"open", "voting", "shortlisted"}
+
+THREAD_ORDER = [SortKey(Comment.id, False, lambda c: c.id)]
+
+
+# ---- reading --------------------------------------------------------------------------------
+
+def present(comment: Comment, *, moderator: bool) -> dict:
+    """A comment as the caller may see it: text and author withheld when deleted or hidden."""
+    deleted = comment.deleted_at is not None
+    withheld = deleted or (comment.status == "hidden" and not moderator)
+    author = comment.author
+    return {
+        "id": comment.id, "pitch_id": comment.pitch_id, "parent_id": comment.parent_id,
+        "author": None if withheld or author is None else {
+            "id": author.id, "display_name": author.display_name},
+        "body": None if withheld else comment.body,
+        "status": comment.status, "deleted": deleted, "withheld": withheld,
+        "reply_count": comment.reply_count,
+        "flag_count": comment.flag_count if moderator else None,
+        "created_at": comment.created_at, "edited_at": comment.edited_at,
+    }
+
+
+def thread(user, pitch_id: int, limit: int, cursor: str | None) -> Page:
+    """One page of a pitch's comments, oldest first, as `user` may see them."""
+    pitch = pitches.get_visible(pitch_id, user)
+    moderator = policy.may_moderate(user, pitch)
+    # The pitch is already loaded; joining it again on every row would only repeat it.
+    statement = (select(Comment).where(Comment.pitch_id == pitch.id)
+                 .options(lazyload(Comment.pitch)))
+    page = paginate(statement, THREAD_ORDER, limit, cursor)
+    page.items = [present(comment, moderator=moderator) for comment in page.items]
+    return page
+
+
+def get_visible(comment_id: int, user) -> Comment:
+    """The comment if `user` may see its pitch, else NotFound (404)."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound("No such comment.")
+    try:
+        pitches.get_visible(comment.pitch_id, user)
+    except NotFound:
+        raise NotFound("No such comment.") from None
+    return comment
+
+
+def _lock(comment_id: int) -> Comment | None:
+    """Lock one comment row for the rest of the transaction and return it freshly read.
+
+    PostgreSQL takes a row lock; SQLite has no row locks, so a no-op UPDATE takes its
+    database write lock instead.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Comment).where(Comment.id == comment_id)
+                           .values(id=Comment.id),
+                           execution_options={"synchronize_session": False})
+    return db.session.scalar(
+        select(Comment).where(Comment.id == comment_id).with_for_update(of=Comment)
+        .options(lazyload("*")).execution_options(populate_existing=True))
+
+
+def _get_locked(comment_id: int, user) -> Comment:
+    """The comment, visible to `user` (else 404), locked for a change."""
+    get_visible(comment_id, user)
+    comment = _lock(comment_id)
+    if comment is None:  # removed by a parallel request since we looked
+        raise NotFound("No such comment.")
+    return comment
+
+
+def _as_seen_by(user, comment: Comment) -> dict:
+    """The comment freshly read after a change, as the caller sees it."""
+    db.session.refresh(comment)
+    return present(comment, moderator=policy.may_moderate(user, comment.pitch))
+
+
+# ---- counters -------------------------------------------------------------------------------
+
+def _count_shown(pitch_id: int, challenge_id: int, delta: int) -> None:
+    """Add `delta` to the shown-comment counts of the pitch and its challenge."""
+    db.session.execute(update(Pitch).where(Pitch.id == pitch_id)
+                       .values(comment_count=Pitch.comment_count + delta),
+                       execution_options={"synchronize_session": False})
+    db.session.execute(update(Challenge).where(Challenge.id == challenge_id)
+                       .values(comment_count=Challenge.comment_count + delta),
+                       execution_options={"synchronize_session": False})
+
+
+def _count_replies(comment_id: int, delta: int) -> None:
+    """Add `delta` to a comment's count of direct replies."""
+    db.session.execute(update(Comment).where(Comment.id == comment_id)
+                       .values(reply_count=Comment.reply_count + delta),
+                       execution_options={"synchronize_session": False})
+
+
+def _is_shown(comment: Comment) -> bool:
+    """Whether the comment counts in `comment_count`: neither deleted nor hidden."""
+    return comment.deleted_at is None and comment.status == "visible"
+
+
+# ---- writing --------------------------------------------------------------------------------
+
+def _check_open_for_comments(pitch: Pitch) -> None:
+    """Conflict (409) unless the pitch is submitted and its challenge not closed."""
+    if pitch.status != "submitted":
+        raise Conflict("This pitch was withdrawn; its discussion is closed.")
+    if pitch.challenge.status not in COMMENTS_WHILE:
+        raise Conflict(f"The challenge is {pitch.challenge.status}; comments are taken while "
+                       f"it is open, voting or shortlisted.")
+
+
+def _check_parent(pitch: Pitch, parent_id: int) -> Comment:
+    """Lock the comment replied to: it must be on the same pitch and not deleted (else 422)."""
+    parent = _lock(parent_id)
+    if parent is None or parent.pitch_id != pitch.id:
+        raise Invalid("Replies go to a comment on the same pitch.",
+                      {"parent_id": ["No such comment on this pitch."]})
+    if parent.deleted_at is not None:
+        raise Invalid("A deleted comment takes no replies.",
+                      {"parent_id": ["This comment was deleted."]})
+    return parent
+
+
+def post(user, pitch_id: int, fields: dict) -> dict:
+    """Comment on a pitch, or reply to one of its comments; counts follow."""
+    pitch = pitches.get_visible(pitch_id, user)
+    _check_open_for_comments(pitch)
+    parent_id = fields.get("parent_id")
+    if parent_id is not None:
+        _check_parent(pitch, parent_id)
+        _count_replies(parent_id, 1)
+    comment = Comment(pitch_id=pitch.id, author_id=user.id, parent_id=parent_id,
+                      body=fields["body"], status="visible", reply_count=0, flag_count=0)
+    db.session.add(comment)
+    _count_shown(pitch.id, pitch.challenge_id, 1)
+    db.session.commit()
+    return _as_seen_by(user, comment)
+
+
+def edit(user, comment_id: int, body: str) -> dict:
+    """The author rewrites a comment that is neither deleted nor hidden."""
+    comment = _get_locked(comment_id, user)
+    if not policy.may_edit(user, comment):
+        raise NotAllowed("Only the author of a comment may edit it.")
+    if comment.deleted_at is not None:
+        raise Conflict("This comment was deleted.")
+    if comment.status == "hidden":
+        raise Conflict("This comment was hidden by a moderator; it cannot be edited.")
+    _check_open_for_comments(comment.pitch)
+    comment.body = body
+    comment.edited_at = utcnow()
+    db.session.commit()
+    return _as_seen_by(user, comment)
+
+
+def delete(user, comment_id: int) -> None:
+    """The author (or an admin) deletes a comment; one with replies keeps its place."""
+    comment = _get_locked(comment_id, user)
+    if not policy.may_delete(user, comment):
+        raise NotAllowed("Only the author of a comment, or an admin, may delete it.")
+    if comment.deleted_at is not None:
+        raise Conflict("This comment is already deleted.")
+    if _is_shown(comment):
+        _count_shown(comment.pitch_id, comment.pitch.challenge_id, -1)
+    audit.record(user, "comment.deleted", "comment", comment.id, pitch_id=comment.pitch_id,
+                 by_author=policy.is_author(user, comment))
+    if comment.reply_count:
+        comment.deleted_at = utcnow()
+        comment.body = ""  # the author took their words back; keep none of them
+    else:
+        _remove(comment)
+    db.session.commit()
+
+
+def _remove(comment: Comment) -> None:
+    """Delete a comment without replies, then each deleted ancestor it leaves without any."""
+    while comment is not None:
+        parent_id = comment.parent_id
+        # Flags are deleted here rather than left to ON DELETE CASCADE, which SQLite
+        # honours only when its foreign keys are switched on.
+        db.session.execute(sql_delete(CommentFlag).where(CommentFlag.comment_id == comment.id))
+        db.session.delete(comment)
+        db.session.flush()
+        if parent_id is None:
+            return
+        _count_replies(parent_id, -1)
+        parent = _lock(parent_id)
+        orphaned = parent is not None and parent.deleted_at is not None
+        comment = parent if orphaned and parent.reply_count == 0 else None
+
+
+def flag(user, comment_id: int, reason: str) -> CommentFlag:
+    """Anyone signed in but the author flags a comment, once."""
+    comment = _get_locked(comment_id, user)
+    if not policy.may_flag(user, comment):
+        raise NotAllowed("You cannot flag your own comment.")
+    if comment.deleted_at is not None:
+        raise Conflict("This comment was deleted.")
+    # The unique constraint decides who flagged first; no check-then-insert race.
+    flag_id = db.session.execute(
+        upsert(CommentFlag).values(comment_id=comment.id, user_id=user.id, reason=reason,
+                                   created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["comment_id", "user_id"])
+        .returning(CommentFlag.id)).scalar_one_or_none()
+    if flag_id is None:
+        db.session.rollback()
+        raise Conflict("You have already flagged this comment.")
+    db.session.execute(update(Comment).where(Comment.id == comment.id)
+                       .values(flag_count=Comment.flag_count + 1),
+                       execution_options={"synchronize_session": False})
+    db.session.commit()
+    return db.session.get(CommentFlag, flag_id)
+
+
+MODERATION = {"hide": ("visible", "hidden", -1), "restore": ("hidden", "visible", 1)}
+
+
+def moderate(user, comment_id: int, action: str) -> dict:
+    """An officer of the owning council, or an admin, hides or restores a comment."""
+    comment = _get_locked(comment_id, user)
+    if not policy.may_moderate(user, comment.pitch):
+        raise NotAllowed("Only officers of the challenge's council, and admins, moderate "
+                         "its comments.")
+    before, after, delta = MODERATION[action]
+    if comment.deleted_at is not None:
+        raise Conflict("This comment was deleted; there is nothing to moderate.")
+    if comment.status != before:
+        raise Conflict(f"This comment is already {comment.status}.")
+    comment.status = after
+    comment.moderated_at = utcnow()
+    _count_shown(comment.pitch_id, comment.pitch.challenge_id, delta)
+    audit.record(user, f"comment.{'hidden' if action == 'hide' else 'restored'}", "comment",
+                 comment.id, pitch_id=comment.pitch_id, before=before, after=after)
+    db.session.commit()
+    return _as_seen_by(user, comment)
