@@ -8,7 +8,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import select, update
 from sqlalchemy.orm import lazyload
 
-from exchange import audit
+from exchange import audit, rows
 from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
 from exchange.discussion import policy
@@ -18,7 +18,6 @@ from exchange.http.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.http.pagination import Page, SortKey, paginate
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
-from exchange.voting.tallies import upsert
 
 # Comments are taken until the challenge closes; a withdrawn pitch takes none.
 COMMENTS_WHILE = {"open", "voting", "shortlisted"}
@@ -69,25 +68,11 @@ def get_visible(comment_id: int, user) -> Comment:
     return comment
 
 
-def _lock(comment_id: int) -> Comment | None:
-    """Lock one comment row for the rest of the transaction and return it freshly read.
-
-    PostgreSQL takes a row lock; SQLite has no row locks, so a no-op UPDATE takes its
-    database write lock instead.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(Comment).where(Comment.id == comment_id)
-                           .values(id=Comment.id),
-                           execution_options={"synchronize_session": False})
-    return db.session.scalar(
-        select(Comment).where(Comment.id == comment_id).with_for_update(of=Comment)
-        .options(lazyload("*")).execution_options(populate_existing=True))
-
-
 def _get_locked(comment_id: int, user) -> Comment:
-    """The comment, visible to `user` (else 404), locked for a change."""
-    get_visible(comment_id, user)
-    comment = _lock(comment_id)
+    """The comment, visible to `user` (else 404), locked for a change (challenge first)."""
+    visible = get_visible(comment_id, user)
+    rows.lock(Challenge, visible.pitch.challenge_id)
+    comment = rows.lock(Comment, comment_id)
     if comment is None:  # removed by a parallel request since we looked
         raise NotFound("No such comment.")
     return comment
@@ -103,11 +88,12 @@ def _as_seen_by(user, comment: Comment) -> dict:
 
 def _count_shown(pitch_id: int, challenge_id: int, delta: int) -> None:
     """Add `delta` to the shown-comment counts of the pitch and its challenge."""
-    db.session.execute(update(Pitch).where(Pitch.id == pitch_id)
-                       .values(comment_count=Pitch.comment_count + delta),
-                       execution_options={"synchronize_session": False})
+    # Challenge before pitch: the lock order every write follows (see exchange/rows.py).
     db.session.execute(update(Challenge).where(Challenge.id == challenge_id)
                        .values(comment_count=Challenge.comment_count + delta),
+                       execution_options={"synchronize_session": False})
+    db.session.execute(update(Pitch).where(Pitch.id == pitch_id)
+                       .values(comment_count=Pitch.comment_count + delta),
                        execution_options={"synchronize_session": False})
 
 
@@ -136,7 +122,7 @@ def _check_open_for_comments(pitch: Pitch) -> None:
 
 def _check_parent(pitch: Pitch, parent_id: int) -> Comment:
     """Lock the comment replied to: it must be on the same pitch and not deleted (else 422)."""
-    parent = _lock(parent_id)
+    parent = rows.lock(Comment, parent_id)
     if parent is None or parent.pitch_id != pitch.id:
         raise Invalid("Replies go to a comment on the same pitch.",
                       {"parent_id": ["No such comment on this pitch."]})
@@ -149,6 +135,7 @@ def _check_parent(pitch: Pitch, parent_id: int) -> Comment:
 def post(user, pitch_id: int, fields: dict) -> dict:
     """Comment on a pitch, or reply to one of its comments; counts follow."""
     pitch = pitches.get_visible(pitch_id, user)
+    rows.lock(Challenge, pitch.challenge_id)  # the lock order: challenge, then comments
     _check_open_for_comments(pitch)
     parent_id = fields.get("parent_id")
     if parent_id is not None:
@@ -209,7 +196,7 @@ def _remove(comment: Comment) -> None:
         if parent_id is None:
             return
         _count_replies(parent_id, -1)
-        parent = _lock(parent_id)
+        parent = rows.lock(Comment, parent_id)
         orphaned = parent is not None and parent.deleted_at is not None
         comment = parent if orphaned and parent.reply_count == 0 else None
 
@@ -223,7 +210,7 @@ def flag(user, comment_id: int, reason: str) -> CommentFlag:
         raise Conflict("This comment was deleted.")
     # The unique constraint decides who flagged first; no check-then-insert race.
     flag_id = db.session.execute(
-        upsert(CommentFlag).values(comment_id=comment.id, user_id=user.id, reason=reason,
+        rows.upsert(CommentFlag).values(comment_id=comment.id, user_id=user.id, reason=reason,
                                    created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["comment_id", "user_id"])
         .returning(CommentFlag.id)).scalar_one_or_none()

@@ -3,7 +3,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from exchange import audit
+from exchange import audit, rows
 from exchange.challenges import lifecycle
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges import service as challenges
@@ -93,7 +93,8 @@ def edit(user, pitch_id: int, changes: dict, precondition=challenges.no_precondi
 
 def withdraw(user, pitch_id: int) -> Pitch:
     """The supplier withdraws a pitch; its ratings leave the challenge's totals."""
-    get_for_edit(pitch_id, user)
+    visible = get_for_edit(pitch_id, user)
+    rows.lock(Challenge, visible.challenge_id)
     pitch = tallies.lock_pitch(pitch_id)
     if pitch.status == "withdrawn":
         raise Conflict("This pitch is already withdrawn.")
@@ -114,11 +115,12 @@ def withdraw(user, pitch_id: int) -> Pitch:
 def view(user, pitch_id: int) -> Pitch:
     """Read a pitch, counting the view on the pitch and its challenge."""
     pitch = get_visible(pitch_id, user)
-    db.session.execute(update(Pitch).where(Pitch.id == pitch.id)
-                       .values(view_count=Pitch.view_count + 1),
-                       execution_options={"synchronize_session": False})
+    # Challenge before pitch: the lock order every write follows (see exchange/rows.py).
     db.session.execute(update(Challenge).where(Challenge.id == pitch.challenge_id)
                        .values(view_count=Challenge.view_count + 1),
+                       execution_options={"synchronize_session": False})
+    db.session.execute(update(Pitch).where(Pitch.id == pitch.id)
+                       .values(view_count=Pitch.view_count + 1),
                        execution_options={"synchronize_session": False})
     db.session.commit()
     db.session.refresh(pitch)

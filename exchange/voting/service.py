@@ -3,7 +3,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from exchange import audit
+from exchange import audit, rows
 from exchange.challenges import lifecycle
 from exchange.challenges import service as challenges
 from exchange.challenges.models import Challenge
@@ -20,8 +20,10 @@ from exchange.voting.models import Rating, Shortlist
 
 
 def _pitch_open_for_rating(user, pitch_id: int) -> Pitch:
-    """Check visibility, then lock the pitch and check it may be rated by `user` now."""
-    pitches.get_visible(pitch_id, user)
+    """Check visibility, then lock the challenge and the pitch, and check the rating may
+    be given now. The challenge lock keeps ratings out while a shortlist is frozen."""
+    visible = pitches.get_visible(pitch_id, user)
+    rows.lock(Challenge, visible.challenge_id)
     pitch = tallies.lock_pitch(pitch_id)
     if is_member(user, pitch.supplier_id):
         raise NotAllowed("Nobody rates a pitch of their own organisation.")
@@ -41,7 +43,7 @@ def rate(user, pitch_id: int, stars: int) -> Rating:
                                                     Rating.user_id == user.id)).first()
     is_panel = sits_on_panel(user, pitch.challenge)
     now = utcnow()
-    statement = tallies.upsert(Rating).values(pitch_id=pitch.id, user_id=user.id, stars=stars,
+    statement = rows.upsert(Rating).values(pitch_id=pitch.id, user_id=user.id, stars=stars,
                                                is_panel=is_panel, created_at=now, updated_at=now)
     statement = statement.on_conflict_do_update(
         index_elements=["pitch_id", "user_id"],
@@ -113,9 +115,9 @@ SCORE_KEYS = [SortKey(None, True, lambda row: row[1].combined, float),
 
 def pitches_by_score(challenge: Challenge, statement, limit: int, cursor: str | None) -> Page:
     """One page of the pitches `statement` selects, best ranking score first."""
-    rows = list(db.session.scalars(statement))
-    _, _, entries = rank_pitches(challenge, rows)
-    by_id = {p.id: p for p in rows}
+    found = list(db.session.scalars(statement))
+    _, _, entries = rank_pitches(challenge, found)
+    by_id = {p.id: p for p in found}
     ordered = [(by_id[e.pitch_id], e) for e in ranking.score_order(entries)]
     page = paginate_in_memory(ordered, SCORE_KEYS, limit, cursor)
     page.items = [pitch for pitch, _ in page.items]
@@ -125,9 +127,9 @@ def pitches_by_score(challenge: Challenge, statement, limit: int, cursor: str | 
 def live_ranking(user, challenge_id: int, overrides: dict) -> dict:
     """The live ranking with its working; anyone who may see the challenge may see it."""
     challenge = challenges.get_visible(challenge_id, user)
-    rows = submitted_pitches(challenge)
-    settings, m, entries = rank_pitches(challenge, rows, overrides)
-    return ranking_document(challenge, settings, m, entries, {p.id: p for p in rows})
+    submitted = submitted_pitches(challenge)
+    settings, m, entries = rank_pitches(challenge, submitted, overrides)
+    return ranking_document(challenge, settings, m, entries, {p.id: p for p in submitted})
 
 
 def ranking_document(challenge, settings, m, entries, by_id) -> dict:
@@ -160,13 +162,11 @@ def publish_shortlist(user, challenge_id: int) -> Shortlist:
     if challenge.status != "voting":
         raise Conflict(f"The shortlist is published from voting; this challenge is "
                        f"{challenge.status}.")
-    rows = submitted_pitches(challenge)
-    for pitch in rows:  # no rating may change the tallies while we freeze them
-        tallies.lock_pitch(pitch.id)
-    db.session.refresh(challenge)
-    settings, m, entries = rank_pitches(challenge, rows)
+    # The challenge row is locked, and every rating locks it first: the tallies hold still.
+    submitted = submitted_pitches(challenge)
+    settings, m, entries = rank_pitches(challenge, submitted)
     now = utcnow()
-    snapshot = ranking_document(challenge, settings, m, entries, {p.id: p for p in rows})
+    snapshot = ranking_document(challenge, settings, m, entries, {p.id: p for p in submitted})
     chosen = [e.pitch_id for e in entries if e.shortlisted]
     snapshot |= {"published_at": now.isoformat(timespec="seconds") + "Z",
                  "published_by": {"id": user.id, "display_name": user.display_name},

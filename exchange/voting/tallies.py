@@ -5,32 +5,17 @@ the pitch row is locked, so parallel ratings never double-count. `recount` rebui
 from the ratings for `flask reconcile-tallies`.
 """
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from exchange import rows
 from exchange.challenges.models import Challenge, ChallengeRater
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
 from exchange.voting.models import Rating
 
 
-def upsert(model):
-    """An INSERT that can say ON CONFLICT, for the database in use."""
-    dialect = db.session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
-
-
 def lock_pitch(pitch_id: int) -> Pitch | None:
-    """Lock one pitch row for the rest of the transaction and return it freshly read.
-
-    PostgreSQL takes a row lock; SQLite has no row locks, so a no-op UPDATE takes its
-    database write lock instead. Either way, writers of one pitch's ratings queue up.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(Pitch).where(Pitch.id == pitch_id).values(id=Pitch.id),
-                           execution_options={"synchronize_session": False})
-    return db.session.scalar(select(Pitch).where(Pitch.id == pitch_id).with_for_update(of=Pitch)
-                             .execution_options(populate_existing=True))
+    """Lock one pitch row for the rest of the transaction: rating writers queue up on it."""
+    return rows.lock(Pitch, pitch_id)
 
 
 def _kind(is_panel: bool) -> str:
@@ -63,7 +48,7 @@ def _apply_to_challenge(challenge_id: int, is_panel: bool, count: int, total: in
 def count_rater(challenge_id: int, user_id: int, delta: int) -> None:
     """Keep `rater_count` = people with at least one rating on the challenge's pitches."""
     if delta > 0:
-        statement = upsert(ChallengeRater).values(challenge_id=challenge_id, user_id=user_id,
+        statement = rows.upsert(ChallengeRater).values(challenge_id=challenge_id, user_id=user_id,
                                                   ratings=1)
         statement = statement.on_conflict_do_update(
             index_elements=["challenge_id", "user_id"],

@@ -1,0 +1,32 @@
+"""Row-level tools every domain's writes share: locking one row, and upserts.
+
+Lock order, everywhere: challenge, then pitch, then comment. A write that changes a
+challenge's totals locks (or updates) the challenge row before any of its pitches, so two
+writers never wait on each other in a circle.
+"""
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload
+
+from exchange.extensions import db
+
+
+def upsert(model):
+    """An INSERT that can say ON CONFLICT, for the database in use."""
+    dialect = db.session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
+def lock(model, row_id: int):
+    """Lock one row for the rest of the transaction and return it freshly read (or None).
+
+    PostgreSQL takes a row lock; SQLite has no row locks, so a no-op UPDATE takes its
+    database write lock instead. Either way, writers of that row queue up.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(model).where(model.id == row_id).values(id=model.id),
+                           execution_options={"synchronize_session": False})
+    return db.session.scalar(
+        select(model).where(model.id == row_id).with_for_update(of=model)
+        .options(lazyload("*")).execution_options(populate_existing=True))
