@@ -22,7 +22,10 @@ class Challenge(db.Model):
         CheckConstraint("shortlist_size >= 1", name="shortlist_size"),
         CheckConstraint("min_ratings >= 0", name="min_ratings"),
         CheckConstraint("prior_weight >= 0", name="prior_weight"),
-        # One index per list order, led by the status filter the public list always applies.
+        # One index per list order: led by status for `?status=` lists, and bare for the
+        # public list, whose "not a draft" filter is a range no status-led index can order.
+        Index("ix_challenges_new", "created_at", "id"),
+        Index("ix_challenges_popular", "rating_count", "id"),
         Index("ix_challenges_status_new", "status", "created_at", "id"),
         Index("ix_challenges_council_new", "council_id", "created_at", "id"),
         Index("ix_challenges_status_deadline", "status", "deadline", "id"),

@@ -55,7 +55,9 @@ def rate(user, pitch_id: int, stars: int) -> Rating:
         tallies.count_rater(pitch.challenge_id, user.id, 1)
     tallies.apply(pitch, is_panel=is_panel, stars=stars, delta=1)
     db.session.commit()
-    return own_rating(user, pitch_id)
+    return db.session.scalar(select(Rating).where(Rating.pitch_id == pitch_id,
+                                                  Rating.user_id == user.id)
+                             .execution_options(populate_existing=True))
 
 
 def own_rating(user, pitch_id: int) -> Rating:
