@@ -1,7 +1,7 @@
 """Every table of the exchange, imported in one place for Alembic and the tests."""
 from exchange.accounts.models import ApiToken, User
 from exchange.audit import AuditEvent
-from exchange.challenges.models import ChallengeRater, Challenge, ChallengeTag, PanelMember
+from exchange.challenges.models import Challenge, ChallengeRater, ChallengeTag, PanelMember
 from exchange.discussion.models import Comment, CommentFlag
 from exchange.organisations.models import Membership, Organisation
 from exchange.pitches.models import Pitch, PitchTag

@@ -1,8 +1,7 @@
 """A council's need, its tags, and the experts on its panel."""
 from datetime import datetime
 
-from sqlalchemy import (CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String,
-                        Text)
+from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.clock import utcnow

@@ -3,8 +3,16 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from exchange.challenges.models import METHODS, STATUSES
 from exchange.http.pagination import PageArgs
-from exchange.http.schemas import (StrictFloat, StrictInteger, Summary, Tag, Text, UserRef,
-                                   UtcDateTime, tag_list)
+from exchange.http.schemas import (
+    StrictFloat,
+    StrictInteger,
+    Summary,
+    Tag,
+    Text,
+    UserRef,
+    UtcDateTime,
+    tag_list,
+)
 
 
 class SettingsFields(Schema):

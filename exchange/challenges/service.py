@@ -98,8 +98,8 @@ def move(user, challenge_id: int, target: str) -> Challenge:
         raise Conflict("A challenge is shortlisted only by publishing its shortlist.")
     if not lifecycle.may_move(challenge.status, target):
         raise Conflict(f"A challenge cannot go from {challenge.status} to {target}.",
-                       {"status": [f"Allowed from {challenge.status}: "
-                                   f"{sorted(lifecycle.TRANSITIONS[challenge.status]) or 'none'}"]})
+                       {"status": [(f"Allowed from {challenge.status}: "
+                                    f"{sorted(lifecycle.TRANSITIONS[challenge.status]) or 'none'}")]})
     audit.record(user, "challenge.status_changed", "challenge", challenge.id,
                  before=challenge.status, after=target)
     challenge.status = target

@@ -6,9 +6,10 @@ item when rows are inserted between requests (unlike OFFSET).
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import request

@@ -1,6 +1,6 @@
 """Field types every wire format shares."""
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -18,7 +18,7 @@ class UtcDateTime(fields.DateTime):
     def _deserialize(self, value, attr, data, **kwargs):
         parsed: datetime = super()._deserialize(value, attr, data, **kwargs)
         if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
         if not 2000 <= parsed.year <= 2999:
             raise ValidationError("Must be a date between the years 2000 and 2999.")
         return parsed

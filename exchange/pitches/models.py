@@ -1,8 +1,7 @@
 """A supplier's answer to a challenge, with the tallies of its ratings."""
 from datetime import datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String,
-                        Text)
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.clock import utcnow
