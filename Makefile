@@ -27,6 +27,10 @@ test-sqlite: install
 test-postgres: install
 	tests/with_postgres.sh $(BIN)/pytest
 
+# Only the property-based fuzzing of the API (tests/test_fuzz_api.py), with a deep budget.
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(BIN)/pytest tests/test_fuzz_api.py
+
 bench: install
 	$(BIN)/python bench/run.py
 

@@ -27,12 +27,14 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from exchange.http.auth import init_auth
     from exchange.http.conditional import init_conditional_requests
+    from exchange.http.docs import init_docs
     from exchange.http.errors import register_error_handlers
     from exchange.http.security import init_security
 
     init_auth(app)
     init_security(app)
     init_conditional_requests(app)
+    init_docs(app)
     # After api.init_app, so problem+json replaces flask-smorest's own error format.
     register_error_handlers(app)
     _register_blueprints(api)
@@ -51,9 +53,12 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _api_document_settings() -> dict:
+    from exchange.http.docs import swagger_ui_settings
+
     return {
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": "openapi.json",
+        **swagger_ui_settings(),
     }
 
 

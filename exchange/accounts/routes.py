@@ -28,7 +28,9 @@ def register(body):
 @blp.post("/auth/login")
 @limiter.limit(AUTH_LIMIT)
 @blp.arguments(schemas.LoginIn)
-@blp.response(200, schemas.MeOut)
+@blp.response(200, schemas.MeOut, headers={"Set-Cookie": {
+    "description": "The session cookie (HttpOnly, SameSite=Lax).",
+    "schema": {"type": "string"}}})
 @blp.problems(401, 429)
 def login(body):
     """Sign in with a session cookie (HttpOnly, SameSite=Lax)."""

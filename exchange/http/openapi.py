@@ -3,8 +3,10 @@
 Errors are documented as problem+json component responses, one per status, so every
 operation lists exactly the statuses it can answer with.
 """
+import copy
 import functools
 import http
+from typing import ClassVar
 
 from apispec import BasePlugin
 from flask_smorest import Api, Blueprint
@@ -14,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 
 from exchange.http.auth import signed_in_user
 from exchange.http.errors import PROBLEM_JSON
+from exchange.http.examples import example_for
 
 
 class ProblemSchema(Schema):
@@ -24,7 +27,8 @@ class ProblemSchema(Schema):
     status = fields.Integer(required=True)
     detail = fields.String(required=True)
     errors = fields.Dict(keys=fields.String(), metadata={
-        "description": "For validation failures: the messages for each bad field."})
+        "description": "Messages for each bad field: always on 400 and 422; on a refused "
+                       "status move (409), the moves allowed from the current status."})
 
 
 SPEC_KWARGS = {
@@ -52,7 +56,7 @@ class ConditionalRequestsPlugin(BasePlugin):
     """Documents the ETag on every read (If-None-Match → 304) and If-Match on the writes
     marked `x-conditional` (→ 412), as exchange.http.conditional behaves."""
 
-    ETAG = {"description": "Weak tag of the representation (view counts aside).",
+    ETAG: ClassVar[dict] = {"description": "Weak tag of the representation (view counts aside).",
             "schema": {"type": "string"}}
 
     def operation_helper(self, path=None, operations=None, **kwargs):
@@ -65,12 +69,47 @@ class ConditionalRequestsPlugin(BasePlugin):
                                    "description": "An ETag from an earlier read."})
                 ok = responses.get("200") or responses.get(200)
                 if isinstance(ok, dict):
-                    ok.setdefault("headers", {})["ETag"] = self.ETAG
+                    ok.setdefault("headers", {})["ETag"] = copy.deepcopy(self.ETAG)
                 responses["304"] = {"description": "Not Modified: your copy is current."}
             if operation.pop("x-conditional", False):
                 parameters.append({"in": "header", "name": "If-Match", "required": False,
                                    "schema": {"type": "string"},
                                    "description": "The ETag you read; a stale one gets 412."})
+
+
+class HeadersPlugin(BasePlugin):
+    """Documents the headers the code sends or reads outside the bodies: `Link` on every
+    page of a list (exchange.http.pagination), and `X-CSRF-Token` on every write that a
+    session cookie may sign (exchange.http.security)."""
+
+    LINK: ClassVar[dict] = {"description": 'The next page, as `<url>; rel="next"`; absent on the last page.',
+            "schema": {"type": "string"}}
+    CSRF: ClassVar[dict] = {"in": "header", "name": "X-CSRF-Token", "required": False,
+            "schema": {"type": "string"},
+            "description": "Required when signed in by session cookie: the token from "
+                           "GET /api/v1/auth/csrf. Not needed with a bearer token."}
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for method, operation in (operations or {}).items():
+            responses = operation.get("responses", {})
+            ok = responses.get("200") or responses.get(200)
+            if isinstance(ok, dict) and _is_page(ok):
+                ok.setdefault("headers", {})["Link"] = copy.deepcopy(self.LINK)
+            if method not in ("get", "head", "options") and operation.get("security"):
+                operation.setdefault("parameters", []).append(copy.deepcopy(self.CSRF))
+
+
+def _is_page(response: dict) -> bool:
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return schema.get("$ref", "").endswith("Page")
+
+
+class ExamplesPlugin(BasePlugin):
+    """Puts the example of exchange.http.examples on each component schema that has one."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        example = example_for(name)
+        return None if example is None else {"example": example}
 
 
 class ExchangeApi(Api):
@@ -80,7 +119,8 @@ class ExchangeApi(Api):
     DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _init_spec(self, **kwargs):
-        kwargs["extra_plugins"] = [ConditionalRequestsPlugin(), *kwargs.get("extra_plugins", ())]
+        kwargs["extra_plugins"] = [ConditionalRequestsPlugin(), HeadersPlugin(), ExamplesPlugin(),
+                                   *kwargs.get("extra_plugins", ())]
         super()._init_spec(**kwargs)
 
     def _register_responses(self):
@@ -88,6 +128,10 @@ class ExchangeApi(Api):
             response = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
+            if status == http.HTTPStatus.TOO_MANY_REQUESTS:
+                response["headers"] = {"Retry-After": {
+                    "description": "Seconds to wait before trying again.",
+                    "schema": {"type": "integer"}}}
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
 
@@ -103,6 +147,18 @@ class ExchangeBlueprint(Blueprint):
             for decorator in decorators:
                 view = decorator(view)
             return view
+
+        return decorate
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        """flask-smorest's arguments; a JSON body also documents the 400 that a body which
+        is not JSON gets (see exchange.http.errors)."""
+        parse = super().arguments(schema, location=location, **kwargs)
+        if location != "json":
+            return parse
+
+        def decorate(view):
+            return self.alt_response(400, response="BAD_REQUEST")(parse(view))
 
         return decorate
 
@@ -124,17 +180,33 @@ class ExchangeBlueprint(Blueprint):
         return self.alt_response(412, response="PRECONDITION_FAILED")(view)
 
 
-
-
 MAX_ID = 2**31 - 1
 
 
+def decimal_at_most(limit: int) -> str:
+    """A regular expression for the decimal numbers 0..limit (leading zeros allowed)."""
+    digits = str(limit)
+    alternatives = [rf"\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for position, digit in enumerate(digits):
+        if digit != "0":
+            rest = len(digits) - position - 1
+            alternatives.append(rf"{digits[:position]}[0-{int(digit) - 1}]\d{{{rest}}}")
+    alternatives.append(digits)
+    return "0*(?:" + "|".join(alternatives) + ")"
+
+
 class IdConverter(IntegerConverter):
-    """`<int:...>` in paths: an id that fits the database's integer, else 404 (never a 500)."""
+    """`<int:...>` in paths: an id that fits the database's integer, else 404 (never a 500).
+
+    The bound is in the pattern, not only in the conversion: werkzeug converts after it has
+    picked a rule, so an id that matched the pattern but failed the bound would answer 405
+    (listing the methods of the path's other rules) instead of 404.
+    """
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+        self.regex = decimal_at_most(self.max)
 
 
 def id_parameter_schema(converter) -> dict:

@@ -1,0 +1,220 @@
+"""Examples for the OpenAPI document, taken from the demo data in `seed/`.
+
+Each one is what the seeded exchange says about Lambeth's budget-cuts challenge, Yoosk's
+pitch to it, Devon's meals-on-wheels ranking and their neighbours (ids as a fresh
+`flask --app wsgi seed` assigns them; times fixed, as they depend on when the seed ran).
+They sit on the component schemas by name (see ExamplesPlugin in exchange.http.openapi),
+and tests/test_openapi_examples.py checks each against its schema and against the seeded
+API, so an example cannot drift from what the API really answers.
+"""
+import copy
+
+PUBLISHED = "2026-11-04T09:30:00Z"
+SUBMITTED = "2026-10-06T11:02:00Z"
+
+LAMBETH = {"id": 1, "name": "Lambeth Council"}
+YOOSK = {"id": 8, "name": "Yoosk"}
+PRIYA = {"id": 2, "display_name": "Priya Shah"}
+
+
+def histogram(one, two, three, four, five) -> dict:
+    return {"1": one, "2": two, "3": three, "4": four, "5": five}
+
+
+# Accounts --------------------------------------------------------------------------------
+
+REGISTER_IN = {"email": "amara.okoye@example.org", "password": "a long passphrase",
+               "display_name": "Amara Okoye"}
+LOGIN_IN = {"email": "officer@lambeth.example", "password": "exchange-demo",
+            "remember": False}
+USER_OUT = {"id": 2, "email": "officer@lambeth.example", "display_name": "Priya Shah",
+            "is_admin": False, "created_at": "2026-09-01T08:00:00Z"}
+MEMBERSHIP_OUT = {"organisation_id": 1, "organisation_name": "Lambeth Council",
+                  "kind": "council", "organisation_status": "verified", "role": "owner"}
+ME_OUT = {**USER_OUT, "memberships": [MEMBERSHIP_OUT]}
+TOKEN_IN = {"name": "Lambeth budget dashboard"}
+TOKEN_OUT = {"id": 1, "name": "Lambeth budget dashboard", "prefix": "oix_yfsjA3ni",
+             "created_at": "2026-09-02T10:00:00Z"}
+CSRF_OUT = {"csrf_token": "IjQ2ZjMxYjVkYzA5ZTRlNjM4ZjE5YjFhNzE0NzZjNGM5NTJmZTE4YWIi.ZxP3bA."
+                         "m1y8k2V7QmJp5H2dV0zqkXyJwSg"}
+NEW_TOKEN_OUT = {**TOKEN_OUT, "token": "oix_yfsjA3nijpbrwl002D5LpFo-PyVUUO7MrYJPu5pIe2M"}
+
+# Organisations ---------------------------------------------------------------------------
+
+ORGANISATION_IN = {
+    "name": "Lambeth Council", "kind": "council", "website": "https://lambeth.example",
+    "description": "Inner-London borough running a co-operative council: residents help "
+                   "design the services they use."}
+ORGANISATION_OUT = {**ORGANISATION_IN, "id": 1, "status": "verified",
+                    "created_at": "2026-09-01T08:00:00Z",
+                    "verified_at": "2026-09-01T12:00:00Z"}
+MEMBER_IN = {"email": "digital@lambeth.example", "role": "member"}
+MEMBER_OUT = {"user_id": 3, "display_name": "Tom Reilly", "role": "member",
+              "joined_at": "2026-09-01T12:30:00Z"}
+ORGANISATION_DETAIL_OUT = {
+    **ORGANISATION_OUT,
+    "members": [{"user_id": 2, "display_name": "Priya Shah", "role": "owner",
+                 "joined_at": "2026-09-01T08:00:00Z"}, MEMBER_OUT]}
+
+# Challenges ------------------------------------------------------------------------------
+
+CHALLENGE_IN = {
+    "council_id": 1,
+    "title": "Give residents a real say in where the budget cuts fall",
+    "summary": "We must save £30m over three years. Help us find a way for residents to "
+               "weigh the choices with us, not just comment on them afterwards.",
+    "description": "Every year we run a budget consultation and every year the same few "
+                   "hundred people answer it. We want tools that let thousands of residents "
+                   "understand the trade-offs (libraries or street cleaning? fewer buildings "
+                   "or fewer staff?) and tell us what they would protect. Anything we use "
+                   "must work on a phone and in our libraries.",
+    "deadline": "2026-11-03T17:00:00Z",
+    "tags": ["budget", "consultation", "engagement"],
+    "shortlist_size": 2, "min_ratings": 3, "prior_weight": 5.0, "method": "bayesian",
+    "panel_weight": 0.0,
+}
+CHALLENGE_PATCH = {"deadline": "2026-11-03T17:00:00Z", "shortlist_size": 2}
+CHALLENGE_OUT = {
+    **{key: value for key, value in CHALLENGE_IN.items() if key != "council_id"},
+    "id": 1, "council": LAMBETH, "status": "shortlisted",
+    "pitch_count": 4, "rating_count": 42, "comment_count": 3, "view_count": 0,
+    "created_at": "2026-09-15T09:00:00Z", "updated_at": PUBLISHED,
+    "status_changed_at": PUBLISHED,
+}
+STATUS_IN = {"status": "voting"}
+PANEL_IN = {"email": "expert@ageing-well.example"}
+PANEL_MEMBER_OUT = {"challenge_id": 3, "user": {"id": 16, "display_name": "Dr Joan Whitfield"},
+                    "created_at": "2026-10-20T09:00:00Z"}
+STATS_OUT = {"challenge_id": 1, "views": 0, "pitches": 4, "ratings": 42, "raters": 28,
+             "comments": 3, "panel_ratings": 4}
+
+# Pitches ---------------------------------------------------------------------------------
+
+PITCH_IN = {
+    "supplier_id": 8,
+    "title": "Budget Q&A: residents ask, cabinet members answer in public",
+    "summary": "A month of open questions on the budget, answered on the record by the "
+               "cabinet member responsible.",
+    "description": "Residents post and vote up questions; the most wanted get a written or "
+                   "video answer within a week. Everything stays public, so the next year's "
+                   "consultation starts from what was said.",
+    "video_url": "https://video.example/yoosk/budget-qa",
+    "pricing": "freemium",
+    "price_note": "Free for one campaign; £4,500 a year for unlimited campaigns.",
+    "tags": ["q-and-a", "transparency"],
+}
+PITCH_PATCH = {"price_note": "Free for one campaign; £4,500 a year for unlimited campaigns."}
+PUBLIC_TALLY = {"count": 16, "sum": 70, "mean": 4.375, "histogram": histogram(0, 2, 1, 2, 11)}
+PANEL_TALLY = {"count": 2, "sum": 9, "mean": 4.5, "histogram": histogram(0, 0, 0, 1, 1)}
+TALLY = {"public": PUBLIC_TALLY, "panel": PANEL_TALLY}
+PITCH_OUT = {
+    **{key: value for key, value in PITCH_IN.items() if key != "supplier_id"},
+    "id": 1, "challenge_id": 1, "supplier": YOOSK, "status": "submitted",
+    "shortlisted": True, "view_count": 1, "comment_count": 3,
+    "submitted_at": SUBMITTED, "updated_at": SUBMITTED, "withdrawn_at": None,
+    "tally": TALLY,
+}
+
+# Voting ----------------------------------------------------------------------------------
+
+RATING_IN = {"stars": 4}
+RATING_OUT = {"pitch_id": 1, "stars": 4, "is_panel": False,
+              "created_at": "2026-10-21T19:15:00Z", "updated_at": "2026-10-21T19:15:00Z"}
+
+MEALS_M = 3.8205128205128207
+RANKING_ENTRY = {
+    "pitch_id": 9, "title": "Meal-sharing circles run by neighbours",
+    "supplier": {"id": 11, "name": "Quiet Riots"}, "submitted_at": SUBMITTED,
+    "rank": 1, "eligible": True, "shortlisted": True, "excluded_reasons": [],
+    "n": 17, "S": 69, "mean": 4.0588235294117645, "histogram": histogram(0, 3, 0, 7, 7),
+    "m": MEALS_M, "C": 5.0, "public_score": 0.5897007098262422,
+    "panel_count": 2, "panel_mean": 4.5, "panel_score": 0.875,
+    "combined": 0.7323503549131212,
+}
+EXCLUDED_ENTRY = {
+    "pitch_id": 11, "title": "A day on the round: a film with the drivers",
+    "supplier": {"id": 12, "name": "Best Before Media"}, "submitted_at": SUBMITTED,
+    "rank": None, "eligible": False, "shortlisted": False,
+    "excluded_reasons": ["no_panel_rating"],
+    "n": 8, "S": 26, "mean": 3.25, "histogram": histogram(0, 2, 2, 4, 0),
+    "m": MEALS_M, "C": 5.0, "public_score": 0.2152125268244419,
+    "panel_count": 0, "panel_mean": None, "panel_score": None,
+    "combined": 0.10760626341222095,
+}
+RANKING_OUT = {
+    "challenge_id": 3, "method": "wilson", "panel_weight": 0.5, "min_ratings": 3,
+    "prior_weight": 5.0, "shortlist_size": 3, "m": MEALS_M,
+    "entries": [RANKING_ENTRY, EXCLUDED_ENTRY],
+}
+
+BUDGET_M = 3.857142857142857
+SHORTLIST_OUT = {
+    "challenge_id": 1, "method": "bayesian", "panel_weight": 0.0, "min_ratings": 3,
+    "prior_weight": 5.0, "shortlist_size": 2, "m": BUDGET_M,
+    "published_at": PUBLISHED, "published_by": PRIYA, "shortlisted_pitch_ids": [1, 2],
+    "entries": [{
+        "pitch_id": 1, "title": PITCH_IN["title"], "supplier": YOOSK,
+        "submitted_at": SUBMITTED, "rank": 1, "eligible": True, "shortlisted": True,
+        "excluded_reasons": [], "n": 16, "S": 70, "mean": 4.375,
+        "histogram": PUBLIC_TALLY["histogram"], "m": BUDGET_M, "C": 5.0,
+        "public_score": 0.8129251700680271, "panel_count": 2, "panel_mean": 4.5,
+        "panel_score": 0.875, "combined": 0.8129251700680271,
+    }],
+}
+
+# Discussion ------------------------------------------------------------------------------
+
+COMMENT_IN = {"body": "Would the answers be from the councillors themselves or from "
+                      "officers writing for them?", "parent_id": None}
+COMMENT_PATCH = {"body": COMMENT_IN["body"]}
+COMMENT_OUT = {
+    "id": 1, "pitch_id": 1, "parent_id": None,
+    "author": {"id": 18, "display_name": "Amara Okoye"}, "body": COMMENT_IN["body"],
+    "status": "visible", "deleted": False, "withheld": False, "reply_count": 2,
+    "flag_count": None, "created_at": "2026-10-08T18:40:00Z", "edited_at": None,
+}
+FLAG_IN = {"reason": "Names a member of staff who is not part of the discussion."}
+FLAG_OUT = {"id": 1, "comment_id": 1, "reason": FLAG_IN["reason"],
+            "created_at": "2026-10-09T08:00:00Z"}
+MODERATION_IN = {"action": "hide"}
+
+# Problems --------------------------------------------------------------------------------
+
+PROBLEM = {
+    "type": "urn:exchange:problem:validation", "title": "Invalid fields", "status": 422,
+    "detail": "Invalid value for: stars.",
+    "errors": {"stars": ["Must be greater than or equal to 1 and less than or equal to 5."]},
+}
+
+BY_SCHEMA = {
+    "RegisterIn": REGISTER_IN, "LoginIn": LOGIN_IN, "UserOut": USER_OUT,
+    "MembershipOut": MEMBERSHIP_OUT, "MeOut": ME_OUT, "TokenIn": TOKEN_IN,
+    "TokenOut": TOKEN_OUT, "NewTokenOut": NEW_TOKEN_OUT, "CsrfOut": CSRF_OUT,
+    "OrganisationIn": ORGANISATION_IN, "OrganisationOut": ORGANISATION_OUT,
+    "OrganisationDetailOut": ORGANISATION_DETAIL_OUT, "MemberIn": MEMBER_IN,
+    "MemberOut": MEMBER_OUT,
+    "ChallengeIn": CHALLENGE_IN, "ChallengePatch": CHALLENGE_PATCH,
+    "ChallengeOut": CHALLENGE_OUT, "StatusIn": STATUS_IN, "PanelIn": PANEL_IN,
+    "PanelMemberOut": PANEL_MEMBER_OUT, "StatsOut": STATS_OUT,
+    "PitchIn": PITCH_IN, "PitchPatch": PITCH_PATCH, "PitchOut": PITCH_OUT,
+    "Tally": TALLY, "TallyPart": PUBLIC_TALLY, "Summary": LAMBETH, "UserRef": PRIYA,
+    "RatingIn": RATING_IN, "RatingOut": RATING_OUT, "RankingEntry": RANKING_ENTRY,
+    "RankingOut": RANKING_OUT, "ShortlistOut": SHORTLIST_OUT,
+    "CommentIn": COMMENT_IN, "CommentPatch": COMMENT_PATCH, "CommentOut": COMMENT_OUT,
+    "FlagIn": FLAG_IN, "FlagOut": FLAG_OUT, "ModerationIn": MODERATION_IN,
+    "Problem": PROBLEM,
+}
+# A page of each list: its first item, and the cursor for the next page.
+PAGES = {
+    "ChallengeOutPage": CHALLENGE_OUT, "PitchOutPage": PITCH_OUT,
+    "CommentOutPage": COMMENT_OUT, "OrganisationOutPage": ORGANISATION_OUT,
+    "PanelMemberOutPage": PANEL_MEMBER_OUT, "TokenOutPage": TOKEN_OUT,
+}
+NEXT_CURSOR = "WyIyMDI2LTA5LTE1VDA5OjAwOjAwIiwxXQ"
+
+
+def example_for(schema_name: str) -> dict | None:
+    """The example of a component schema (a copy, so YAML needs no anchors), or None."""
+    if schema_name in PAGES:
+        return copy.deepcopy({"items": [PAGES[schema_name]], "next_cursor": NEXT_CURSOR})
+    return copy.deepcopy(BY_SCHEMA.get(schema_name))

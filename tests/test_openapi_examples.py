@@ -1,0 +1,217 @@
+"""The examples in openapi.yaml are true: each fits its schema, each response example is what
+the seeded exchange answers, and each request example is accepted by its operation."""
+import math
+
+import pytest
+from openapi_schema_validator import OAS30Validator
+from sqlalchemy import select
+
+from exchange.accounts import service as accounts
+from exchange.accounts.models import User
+from exchange.extensions import db
+from exchange.http import examples
+from exchange.voting.models import Rating
+from seed import load
+from tests.factories import Client, ok
+from tests.test_seed import quick_commits  # noqa: F401  (fixture)
+
+# Values that depend on when the seed ran, or are secret, or random: compared by type only.
+VOLATILE = {"created_at", "updated_at", "status_changed_at", "submitted_at", "published_at",
+            "joined_at", "verified_at", "deadline", "prefix", "token", "csrf_token",
+            "view_count", "views"}
+# Depends on the page size asked for: only its presence is compared.
+UNCHECKED = {"next_cursor"}
+# Keys that name the same object in a list of the example and of the answer.
+IDENTITIES = ("id", "pitch_id", "user_id", "organisation_id")
+
+
+@pytest.fixture(scope="module")
+def document():
+    from exchange import create_app
+    from tests.conftest import TEST_SETTINGS
+    return create_app(dict(TEST_SETTINGS)).test_client().get("/openapi.json").get_json()
+
+
+def _validator(document, name):
+    """A validator for one component schema, its references resolved in the document."""
+    return OAS30Validator({"$ref": f"#/components/schemas/{name}",
+                           "components": document["components"]})
+
+
+def test_every_body_schema_has_an_example_that_fits_it(document):
+    schemas = document["components"]["schemas"]
+    without = {name for name, schema in schemas.items() if "example" not in schema}
+    # flask-smorest's page-number pagination component, which no operation uses.
+    assert without == {"PaginationMetadata"}
+    for name, schema in schemas.items():
+        if "example" in schema:
+            errors = [error.message for error in
+                      _validator(document, name).iter_errors(schema["example"])]
+            assert not errors, (name, errors)
+
+
+def test_the_generated_example_is_the_one_in_examples_py(document):
+    schemas = document["components"]["schemas"]
+    assert schemas["ChallengeOut"]["example"] == examples.CHALLENGE_OUT
+    assert schemas["PitchOutPage"]["example"]["items"] == [examples.PITCH_OUT]
+
+
+def _disagreements(example, actual, where="") -> list[str]:
+    """Where `example` differs from `actual`: keys, list items by identity, exact values
+    (floats to 1e-12), except VOLATILE values, which need only the same type, and UNCHECKED
+    ones."""
+    if isinstance(example, dict):
+        if not isinstance(actual, dict):
+            return [f"{where}: {actual!r} is not an object"]
+        if set(example) != set(actual):
+            return [f"{where}: keys {sorted(example)} != {sorted(actual)}"]
+        found = []
+        for key, value in example.items():
+            if key in UNCHECKED:
+                continue
+            if key in VOLATILE:
+                if (value is None) != (actual[key] is None) or (
+                        value is not None and type(value) is not type(actual[key])):
+                    found.append(f"{where}.{key}: {value!r} vs {actual[key]!r}")
+            else:
+                found += _disagreements(value, actual[key], f"{where}.{key}")
+        return found
+    if isinstance(example, list):
+        if not isinstance(actual, list) or len(actual) < len(example):
+            return [f"{where}: {actual!r} is shorter than the example"]
+        found = []
+        for position, item in enumerate(example):
+            found += _disagreements(item, _counterpart(item, actual, position),
+                                    f"{where}[{position}]")
+        return found
+    if isinstance(example, float) and isinstance(actual, float):
+        return [] if math.isclose(example, actual, rel_tol=0, abs_tol=1e-12) else [
+            f"{where}: {example!r} != {actual!r}"]
+    return [] if example == actual and type(example) is type(actual) else [
+        f"{where}: {example!r} != {actual!r}"]
+
+
+def _counterpart(item, actual: list, position: int):
+    if isinstance(item, dict):
+        for key in IDENTITIES:
+            if key in item:
+                return next((other for other in actual if other.get(key) == item[key]), None)
+    return actual[position]
+
+
+def _seeded_client(app, email: str) -> Client:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        _, secret = accounts.create_token(user, "examples")
+        return Client(app, secret, user.id, email, email)
+
+
+def _rater_of(app, pitch_id: int, stars: int) -> str:
+    with app.app_context():
+        return db.session.scalar(
+            select(User.email).join(Rating, Rating.user_id == User.id)
+            .where(Rating.pitch_id == pitch_id, Rating.stars == stars,
+                   Rating.is_panel.is_(False)).order_by(User.id).limit(1))
+
+
+def _page_item(client: Client, path: str, item_id: int, key: str = "id") -> dict:
+    page = ok(client.get(path))
+    assert set(page) == {"items", "next_cursor"}
+    return {"items": [next(item for item in page["items"] if item[key] == item_id)],
+            "next_cursor": page["next_cursor"]}
+
+
+def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):  # noqa: F811
+    app = quick_commits
+    with app.app_context():
+        load()
+    # Priya signs in with the login example and makes the exchange's first API token.
+    browser = app.test_client()
+    ok(browser.post("/api/v1/auth/login", json=examples.LOGIN_IN))
+    csrf = ok(browser.get("/api/v1/auth/csrf"))
+    token = ok(browser.post("/api/v1/auth/tokens", json=examples.TOKEN_IN,
+                            headers={"X-CSRF-Token": csrf["csrf_token"]}), 201)
+    priya = _seeded_client(app, "officer@lambeth.example")
+    devon = _seeded_client(app, "officer@devon.example")
+    rater = _seeded_client(app, _rater_of(app, 1, examples.RATING_OUT["stars"]))
+    anon = Client(app)
+    flag = ok(rater.post("/comments/1/flags", json=examples.FLAG_IN), 201)
+    me = ok(priya.get("/auth/me"))
+    organisation = ok(anon.get("/organisations/1"))
+
+    answers = {
+        "MeOut": me,
+        "UserOut": {key: value for key, value in me.items() if key != "memberships"},
+        "NewTokenOut": token,
+        "CsrfOut": csrf,
+        "TokenOutPage": ok(priya.get("/auth/tokens")),
+        "OrganisationDetailOut": organisation,
+        "OrganisationOut": {k: v for k, v in organisation.items() if k != "members"},
+        "OrganisationOutPage": _page_item(anon, "/organisations?limit=100", 1),
+        "ChallengeOut": ok(anon.get("/challenges/1")),
+        "ChallengeOutPage": _page_item(anon, "/challenges?limit=100", 1),
+        "StatsOut": ok(anon.get("/challenges/1/stats")),
+        "PanelMemberOutPage": ok(devon.get("/challenges/3/panel")),
+        "PitchOut": ok(anon.get("/pitches/1")),
+        "PitchOutPage": _page_item(anon, "/challenges/1/pitches?limit=100", 1),
+        "RatingOut": ok(rater.get("/pitches/1/rating")),
+        "RankingOut": ok(anon.get("/challenges/3/ranking?method=wilson&panel_weight=0.5")),
+        "ShortlistOut": ok(anon.get("/challenges/1/shortlist")),
+        "CommentOutPage": _page_item(anon, "/pitches/1/comments?limit=100", 1),
+        "FlagOut": flag,
+        "Problem": rater.put("/pitches/9/rating", json={"stars": 9}).get_json(),
+    }
+    answers["TokenOut"] = answers["TokenOutPage"]["items"][0]
+    answers["PanelMemberOut"] = answers["PanelMemberOutPage"]["items"][0]
+    answers["CommentOut"] = answers["CommentOutPage"]["items"][0]
+    answers["MembershipOut"] = me["memberships"][0]
+    answers["MemberOut"] = organisation["members"][1]
+    answers["RankingEntry"] = answers["RankingOut"]["entries"][0]
+    answers["Tally"] = answers["PitchOut"]["tally"]
+    answers["TallyPart"] = answers["Tally"]["public"]
+    answers["Summary"] = answers["ChallengeOut"]["council"]
+    answers["UserRef"] = answers["ShortlistOut"]["published_by"]
+
+    response_schemas = {name for name in examples.BY_SCHEMA if not name.endswith("In")
+                        and not name.endswith("Patch")} | set(examples.PAGES)
+    assert set(answers) == response_schemas
+    for name, answer in sorted(answers.items()):
+        assert not _disagreements(examples.example_for(name), answer, name), \
+            _disagreements(examples.example_for(name), answer, name)
+
+
+def test_request_examples_are_accepted(make, admin):
+    """Each request example, sent by someone allowed to, gets its success status."""
+    officer = make.council(admin=admin).owner
+    body = examples.CHALLENGE_IN | {"council_id": ok(officer.get("/auth/me"))[
+        "memberships"][0]["organisation_id"]}
+    challenge = ok(officer.post("/challenges", json=body), 201)
+    cid = challenge["id"]
+    ok(officer.patch(f"/challenges/{cid}", json=examples.CHALLENGE_PATCH))
+    ok(officer.post(f"/challenges/{cid}/status", json={"status": "open"}))
+
+    supplier = make.supplier()
+    pitch = ok(supplier.owner.post(f"/challenges/{cid}/pitches", json=examples.PITCH_IN | {
+        "supplier_id": supplier.id}), 201)
+    ok(supplier.owner.patch(f"/pitches/{pitch['id']}", json=examples.PITCH_PATCH))
+    ok(officer.post(f"/challenges/{cid}/status", json=examples.STATUS_IN))
+
+    expert = make.user("expert")
+    ok(officer.post(f"/challenges/{cid}/panel", json={"email": expert.email}), 201)
+    assert set(examples.PANEL_IN) == {"email"}
+
+    citizen = make.user("citizen")
+    ok(citizen.put(f"/pitches/{pitch['id']}/rating", json=examples.RATING_IN))
+    comment = ok(citizen.post(f"/pitches/{pitch['id']}/comments", json=examples.COMMENT_IN),
+                 201)
+    ok(citizen.patch(f"/comments/{comment['id']}", json=examples.COMMENT_PATCH))
+    ok(make.user("flagger").post(f"/comments/{comment['id']}/flags", json=examples.FLAG_IN),
+       201)
+    ok(officer.post(f"/comments/{comment['id']}/moderation", json=examples.MODERATION_IN))
+
+    ok(Client(make.app).post("/auth/register", json=examples.REGISTER_IN), 201)
+    ok(officer.post("/auth/tokens", json=examples.TOKEN_IN), 201)
+    organisation = ok(officer.post("/organisations", json=examples.ORGANISATION_IN), 201)
+    member = make.user("member")
+    ok(officer.post(f"/organisations/{organisation['id']}/members",
+                    json=examples.MEMBER_IN | {"email": member.email}), 201)
