@@ -316,34 +316,44 @@ def measure_rating(http, counter, world: World, sizes: Sizes, report: Report) ->
                                     f"{sizes.many_ratings:,} ratings, {few[1]} with fewer")
 
 
-def measure_ranking(http, counter, world: World, sizes: Sizes, report: Report) -> None:
-    """The live ranking, alternating between the two challenges so noise hits both."""
+def compare_reads(http, counter, world: World, report: Report, path: str, label: str,
+                  requests: int) -> dict:
+    """GET `path` (with `{id}`) on the challenge with few ratings and the one with many,
+    alternating so noise hits both; report median and p95 time and SQL statements per
+    request, check the statements do not grow, and return each challenge's last answer."""
     times = {world.few: [], world.many: []}
     statements = {world.few: set(), world.many: set()}
     documents = {}
-    for i in range(WARM_UP + sizes.ranking_requests):
+    for i in range(WARM_UP + requests):
         for challenge in (world.few, world.many):
             elapsed, n, documents[challenge] = timed_get(
-                http, counter, f"/challenges/{challenge}/ranking", report)
+                http, counter, path.format(id=challenge), report)
             if i >= WARM_UP:
                 times[challenge].append(elapsed * 1000)
                 statements[challenge].add(n)
     few, many = world.few, world.many
-    report.rows.append(("GET /challenges/{id}/ranking", "median ms",
+    report.rows.append((label, "median ms",
                         statistics.median(times[few]), statistics.median(times[many])))
     report.rows.append(("", "p95 ms", percentile(times[few], 0.95),
                         percentile(times[many], 0.95)))
     report.rows.append(("", "SQL statements/request", max(statements[few]),
                         max(statements[many])))
     report.check(max(statements[many]) <= max(statements[few]),
-                 f"the ranking takes {max(statements[many])} SQL statements with "
-                 f"{sizes.many_ratings:,} ratings, {max(statements[few])} with fewer")
-    for challenge in (few, many):
+                 f"{label} takes {max(statements[many])} SQL statements on the challenge "
+                 f"with more ratings, {max(statements[few])} on the one with fewer")
+    return documents
+
+
+def measure_ranking(http, counter, world: World, sizes: Sizes, report: Report) -> None:
+    """The live ranking; it must list every pitch."""
+    documents = compare_reads(http, counter, world, report, "/challenges/{id}/ranking",
+                              "GET /challenges/{id}/ranking", sizes.ranking_requests)
+    for challenge in (world.few, world.many):
         entries = documents[challenge]["entries"]
         report.check(len(entries) == sizes.pitches,
                      f"ranking of challenge {challenge} lists {len(entries)} pitches")
     world.ranking_order = {c: [e["pitch_id"] for e in documents[c]["entries"]]
-                           for c in (few, many)}
+                           for c in (world.few, world.many)}
 
 
 def page_through(http, counter, path: str, report: Report, separator: str = "?"):
@@ -369,26 +379,9 @@ def measure_pitch_lists(http, counter, world: World, sizes: Sizes, report: Repor
     """The pitch list by score and by number of ratings: latency of the first page, and a
     check that paging through gives every pitch once, in the ranking's order for `score`."""
     for sort in ("score", "most_rated"):
-        times = {world.few: [], world.many: []}
-        statements = {world.few: set(), world.many: set()}
-        for i in range(WARM_UP + sizes.list_requests):
-            for challenge in (world.few, world.many):
-                elapsed, n, _ = timed_get(http, counter,
-                                          f"/challenges/{challenge}/pitches?sort={sort}",
-                                          report)
-                if i >= WARM_UP:
-                    times[challenge].append(elapsed * 1000)
-                    statements[challenge].add(n)
-        few, many = world.few, world.many
-        report.rows.append((f"GET /challenges/{{id}}/pitches?sort={sort}", "median ms",
-                            statistics.median(times[few]), statistics.median(times[many])))
-        report.rows.append(("", "p95 ms", percentile(times[few], 0.95),
-                            percentile(times[many], 0.95)))
-        report.rows.append(("", "SQL statements/request", max(statements[few]),
-                            max(statements[many])))
-        report.check(max(statements[many]) <= max(statements[few]),
-                     f"pitches?sort={sort} takes more SQL statements with more ratings")
-        for challenge in (few, many):
+        path = f"/challenges/{{id}}/pitches?sort={sort}"
+        compare_reads(http, counter, world, report, path, f"GET {path}", sizes.list_requests)
+        for challenge in (world.few, world.many):
             items, _, _ = page_through(http, counter,
                                        f"/challenges/{challenge}/pitches?sort={sort}&limit=20",
                                        report, separator="&")

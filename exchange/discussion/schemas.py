@@ -9,18 +9,16 @@ ACTIONS = ("hide", "restore")
 STATUSES = ("visible", "hidden")
 
 
-class CommentIn(Schema):
+class CommentPatch(Schema):
     body = Text(BODY_MAX, required=True, metadata={
         "description": "1 to 5000 characters, trimmed; not blank."})
+
+
+class CommentIn(CommentPatch):
     parent_id = StrictInteger(load_default=None, allow_none=True,
                               validate=validate.Range(min=1, max=2**31 - 1), metadata={
                                   "description": "The comment this one replies to: on the "
                                                  "same pitch and not deleted."})
-
-
-class CommentPatch(Schema):
-    body = Text(BODY_MAX, required=True, metadata={
-        "description": "1 to 5000 characters, trimmed; not blank."})
 
 
 class CommentOut(Schema):

@@ -3,10 +3,8 @@
 Errors are documented as problem+json component responses, one per status, so every
 operation lists exactly the statuses it can answer with.
 """
-import copy
 import functools
 import http
-from typing import ClassVar
 
 from apispec import BasePlugin
 from flask_smorest import Api, Blueprint
@@ -52,51 +50,46 @@ SPEC_KWARGS = {
 SIGNED_IN = [{"cookieAuth": []}, {"bearerAuth": []}]
 
 
-class ConditionalRequestsPlugin(BasePlugin):
-    """Documents the ETag on every read (If-None-Match → 304) and If-Match on the writes
-    marked `x-conditional` (→ 412), as exchange.http.conditional behaves."""
+def _header_parameter(name: str, description: str) -> dict:
+    return {"in": "header", "name": name, "required": False, "schema": {"type": "string"},
+            "description": description}
 
-    ETAG: ClassVar[dict] = {"description": "Weak tag of the representation (view counts aside).",
-            "schema": {"type": "string"}}
+
+def _string_header(description: str) -> dict:
+    return {"description": description, "schema": {"type": "string"}}
+
+
+class HeadersPlugin(BasePlugin):
+    """Documents the headers the code sends or reads outside the bodies:
+    - the ETag of every read, If-None-Match (→ 304) and, on the writes marked
+      `x-conditional`, If-Match (→ 412), as exchange.http.conditional behaves;
+    - `Link` on every page of a list (exchange.http.pagination);
+    - `X-CSRF-Token` on every write a session cookie may sign (exchange.http.security).
+    """
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         for method, operation in (operations or {}).items():
             responses = operation.setdefault("responses", {})
             parameters = operation.setdefault("parameters", [])
             if method == "get":
-                parameters.append({"in": "header", "name": "If-None-Match", "required": False,
-                                   "schema": {"type": "string"},
-                                   "description": "An ETag from an earlier read."})
+                parameters.append(_header_parameter("If-None-Match",
+                                                    "An ETag from an earlier read."))
+                responses["304"] = {"description": "Not Modified: your copy is current."}
                 ok = responses.get("200") or responses.get(200)
                 if isinstance(ok, dict):
-                    ok.setdefault("headers", {})["ETag"] = copy.deepcopy(self.ETAG)
-                responses["304"] = {"description": "Not Modified: your copy is current."}
+                    headers = ok.setdefault("headers", {})
+                    headers["ETag"] = _string_header(
+                        "Weak tag of the representation (view counts aside).")
+                    if _is_page(ok):
+                        headers["Link"] = _string_header(
+                            'The next page, as `<url>; rel="next"`; absent on the last page.')
             if operation.pop("x-conditional", False):
-                parameters.append({"in": "header", "name": "If-Match", "required": False,
-                                   "schema": {"type": "string"},
-                                   "description": "The ETag you read; a stale one gets 412."})
-
-
-class HeadersPlugin(BasePlugin):
-    """Documents the headers the code sends or reads outside the bodies: `Link` on every
-    page of a list (exchange.http.pagination), and `X-CSRF-Token` on every write that a
-    session cookie may sign (exchange.http.security)."""
-
-    LINK: ClassVar[dict] = {"description": 'The next page, as `<url>; rel="next"`; absent on the last page.',
-            "schema": {"type": "string"}}
-    CSRF: ClassVar[dict] = {"in": "header", "name": "X-CSRF-Token", "required": False,
-            "schema": {"type": "string"},
-            "description": "Required when signed in by session cookie: the token from "
-                           "GET /api/v1/auth/csrf. Not needed with a bearer token."}
-
-    def operation_helper(self, path=None, operations=None, **kwargs):
-        for method, operation in (operations or {}).items():
-            responses = operation.get("responses", {})
-            ok = responses.get("200") or responses.get(200)
-            if isinstance(ok, dict) and _is_page(ok):
-                ok.setdefault("headers", {})["Link"] = copy.deepcopy(self.LINK)
-            if method not in ("get", "head", "options") and operation.get("security"):
-                operation.setdefault("parameters", []).append(copy.deepcopy(self.CSRF))
+                parameters.append(_header_parameter(
+                    "If-Match", "The ETag you read; a stale one gets 412."))
+            if method != "get" and operation.get("security"):
+                parameters.append(_header_parameter(
+                    "X-CSRF-Token", "Required when signed in by session cookie: the token "
+                    "from GET /api/v1/auth/csrf. Not needed with a bearer token."))
 
 
 def _is_page(response: dict) -> bool:
@@ -119,7 +112,7 @@ class ExchangeApi(Api):
     DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _init_spec(self, **kwargs):
-        kwargs["extra_plugins"] = [ConditionalRequestsPlugin(), HeadersPlugin(), ExamplesPlugin(),
+        kwargs["extra_plugins"] = [HeadersPlugin(), ExamplesPlugin(),
                                    *kwargs.get("extra_plugins", ())]
         super()._init_spec(**kwargs)
 
