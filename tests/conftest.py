@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from exchange import create_app
 from exchange.extensions import db
+from tests.contract import served_document
 from tests.factories import Factory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,3 +133,33 @@ def supplier_org(make):
 @pytest.fixture
 def supplier(supplier_org):
     return supplier_org.owner
+
+
+@pytest.fixture
+def challenge(make, council):
+    """An open challenge of the council."""
+    return make.challenge(council, "open")
+
+
+@pytest.fixture
+def pitch(make, challenge, supplier_org):
+    """The supplier's pitch to the open challenge."""
+    return make.pitch(challenge["id"], supplier_org)
+
+
+@pytest.fixture
+def quick_commits(app):
+    """Skip SQLite's fsync on each commit: the test database is thrown away anyway, and the
+    seed commits a few hundred times (once per rating, as the API would)."""
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect",
+                         lambda connection, _record: connection.execute("PRAGMA synchronous=OFF"))
+            db.engine.dispose()
+    return app
+
+
+@pytest.fixture(scope="session")
+def openapi_document() -> dict:
+    """The OpenAPI document as the app serves it at /openapi.json."""
+    return served_document()

@@ -1,18 +1,11 @@
 """The headers the document promises outside the bodies are the ones the code sends or
 reads: Link on list pages, Set-Cookie on login, Retry-After on 429, X-CSRF-Token on
 cookie-signed writes, ETag on reads."""
-import pytest
-
 from exchange import create_app
 from tests.conftest import TEST_SETTINGS
 from tests.factories import ok
 
 WRITES = ("post", "put", "patch", "delete")
-
-
-@pytest.fixture(scope="module")
-def document():
-    return create_app(dict(TEST_SETTINGS)).test_client().get("/openapi.json").get_json()
 
 
 def _operations(document):
@@ -22,13 +15,17 @@ def _operations(document):
                 yield path, method, operation
 
 
-def test_every_list_documents_link_and_sends_it_while_there_is_a_next_page(document, make,
-                                                                            council):
-    lists = {path for path, method, operation in _operations(document)
+def _ok(document, method, path) -> dict:
+    return document["paths"][path][method]["responses"]["200"]
+
+
+def test_every_list_documents_link_and_sends_it_while_there_is_a_next_page(
+        openapi_document, make, council):
+    lists = {path for path, method, operation in _operations(openapi_document)
              if operation["responses"].get("200", {}).get("content", {})
              .get("application/json", {}).get("schema", {}).get("$ref", "").endswith("Page")}
     documented = {path for path in lists
-                  if "Link" in document["paths"][path]["get"]["responses"]["200"]["headers"]}
+                  if "Link" in _ok(openapi_document, "get", path)["headers"]}
     assert documented == lists and "/api/v1/challenges" in lists
 
     make.challenge(council)
@@ -41,18 +38,17 @@ def test_every_list_documents_link_and_sends_it_while_there_is_a_next_page(docum
     assert ok(last)["next_cursor"] is None and "Link" not in last.headers
 
 
-def test_login_documents_and_sets_the_session_cookie(document, make):
+def test_login_documents_and_sets_the_session_cookie(openapi_document, make):
     person = make.user("person")
     response = make.anonymous().post("/auth/login", json={"email": person.email,
                                                          "password": "correct horse"})
     ok(response)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert "Set-Cookie" in document["paths"]["/api/v1/auth/login"]["post"]["responses"][
-        "200"]["headers"]
+    assert "Set-Cookie" in _ok(openapi_document, "post", "/api/v1/auth/login")["headers"]
 
 
-def test_rate_limited_answers_document_and_send_retry_after(document):
+def test_rate_limited_answers_document_and_send_retry_after(openapi_document):
     limited = create_app(TEST_SETTINGS | {"RATELIMIT_ENABLED": True}).test_client()
     for _ in range(30):
         response = limited.post("/api/v1/auth/login", json={"email": "x@example.org",
@@ -60,13 +56,13 @@ def test_rate_limited_answers_document_and_send_retry_after(document):
         if response.status_code == 429:
             break
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
-    assert "Retry-After" in document["components"]["responses"]["TOO_MANY_REQUESTS"][
-        "headers"]
+    too_many = openapi_document["components"]["responses"]["TOO_MANY_REQUESTS"]
+    assert "Retry-After" in too_many["headers"]
 
 
 def test_every_signed_in_write_documents_x_csrf_token_which_a_cookie_write_needs(
-        document, make, council):
-    for path, method, operation in _operations(document):
+        openapi_document, make, council):
+    for path, method, operation in _operations(openapi_document):
         if method in WRITES and operation.get("security"):
             names = {parameter["name"] for parameter in operation.get("parameters", [])}
             assert "X-CSRF-Token" in names, (method, path)
@@ -85,8 +81,8 @@ def test_every_signed_in_write_documents_x_csrf_token_which_a_cookie_write_needs
     assert titles.count("Signed by cookie") == 1
 
 
-def test_every_read_documents_its_etag_and_sends_it(document, make, council):
-    for path, method, operation in _operations(document):
+def test_every_read_documents_its_etag_and_sends_it(openapi_document, make, council):
+    for path, method, operation in _operations(openapi_document):
         if method == "get" and "200" in operation["responses"]:
             assert "ETag" in operation["responses"]["200"]["headers"], path
             assert "304" in operation["responses"], path

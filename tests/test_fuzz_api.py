@@ -19,8 +19,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from exchange import create_app
-from tests.conftest import TEST_SETTINGS
+from tests.contract import served_document
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 
@@ -58,12 +57,7 @@ def caller_headers(request, world) -> dict:
     return {"Authorization": f"Bearer {world['officer'].token}"}
 
 
-def _document() -> dict:
-    """The OpenAPI document as the app serves it at /openapi.json."""
-    return create_app(dict(TEST_SETTINGS)).test_client().get("/openapi.json").get_json()
-
-
-schema = schemathesis.openapi.from_dict(_document())
+schema = schemathesis.openapi.from_dict(served_document())
 
 
 @schema.parametrize()

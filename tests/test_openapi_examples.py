@@ -2,8 +2,6 @@
 the seeded exchange answers, and each request example is accepted by its operation."""
 import math
 
-import pytest
-from openapi_schema_validator import OAS30Validator
 from sqlalchemy import select
 
 from exchange.accounts import service as accounts
@@ -12,8 +10,8 @@ from exchange.extensions import db
 from exchange.http import examples
 from exchange.voting.models import Rating
 from seed import load
+from tests.contract import schema_validator
 from tests.factories import Client, ok
-from tests.test_seed import quick_commits  # noqa: F401  (fixture)
 
 # Values that depend on when the seed ran, or are secret, or random: compared by type only.
 VOLATILE = {"created_at", "updated_at", "status_changed_at", "submitted_at", "published_at",
@@ -25,20 +23,8 @@ UNCHECKED = {"next_cursor"}
 IDENTITIES = ("id", "pitch_id", "user_id", "organisation_id")
 
 
-@pytest.fixture(scope="module")
-def document():
-    from exchange import create_app
-    from tests.conftest import TEST_SETTINGS
-    return create_app(dict(TEST_SETTINGS)).test_client().get("/openapi.json").get_json()
-
-
-def _validator(document, name):
-    """A validator for one component schema, its references resolved in the document."""
-    return OAS30Validator({"$ref": f"#/components/schemas/{name}",
-                           "components": document["components"]})
-
-
-def test_every_body_schema_has_an_example_that_fits_it(document):
+def test_every_body_schema_has_an_example_that_fits_it(openapi_document):
+    document = openapi_document
     schemas = document["components"]["schemas"]
     without = {name for name, schema in schemas.items() if "example" not in schema}
     # flask-smorest's page-number pagination component, which no operation uses.
@@ -46,12 +32,13 @@ def test_every_body_schema_has_an_example_that_fits_it(document):
     for name, schema in schemas.items():
         if "example" in schema:
             errors = [error.message for error in
-                      _validator(document, name).iter_errors(schema["example"])]
+                      schema_validator(document, {"$ref": f"#/components/schemas/{name}"})
+                      .iter_errors(schema["example"])]
             assert not errors, (name, errors)
 
 
-def test_the_generated_example_is_the_one_in_examples_py(document):
-    schemas = document["components"]["schemas"]
+def test_the_generated_example_is_the_one_in_examples_py(openapi_document):
+    schemas = openapi_document["components"]["schemas"]
     assert schemas["ChallengeOut"]["example"] == examples.CHALLENGE_OUT
     assert schemas["PitchOutPage"]["example"]["items"] == [examples.PITCH_OUT]
 
@@ -121,7 +108,7 @@ def _page_item(client: Client, path: str, item_id: int, key: str = "id") -> dict
             "next_cursor": page["next_cursor"]}
 
 
-def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):  # noqa: F811
+def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
     app = quick_commits
     with app.app_context():
         load()

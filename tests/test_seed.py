@@ -1,6 +1,5 @@
 """The demo data loads through the services, exactly once, with consistent tallies."""
-import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from exchange.accounts.models import User
 from exchange.challenges.models import Challenge
@@ -10,18 +9,6 @@ from exchange.voting import service as voting
 from exchange.voting.tallies import recount
 from seed import load
 from seed.people import ADMIN
-
-
-@pytest.fixture
-def quick_commits(app):
-    """Skip SQLite's fsync on each commit: the test database is thrown away anyway, and the
-    seed commits a few hundred times (once per rating, as the API would)."""
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect",
-                         lambda connection, _record: connection.execute("PRAGMA synchronous=OFF"))
-            db.engine.dispose()
-    return app
 
 
 def _row_counts() -> dict[str, int]:

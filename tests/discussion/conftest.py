@@ -1,17 +1,7 @@
-"""Fixtures for the discussion: an open challenge, one pitch on it, one comment."""
+"""Fixtures for the discussion: one comment on the pitch (see tests/conftest.py)."""
 import pytest
 
 from tests.discussion.state import post_comment
-
-
-@pytest.fixture
-def challenge(make, council):
-    return make.challenge(council, "open")
-
-
-@pytest.fixture
-def pitch(make, challenge, supplier_org):
-    return make.pitch(challenge["id"], supplier_org)
 
 
 @pytest.fixture

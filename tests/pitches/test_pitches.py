@@ -3,11 +3,6 @@ import pytest
 from tests.factories import ok
 
 
-@pytest.fixture
-def challenge(make, council):
-    return make.challenge(council, "open")
-
-
 def test_supplier_pitches_to_an_open_challenge(challenge, supplier_org):
     pitch = ok(supplier_org.owner.post(f"/challenges/{challenge['id']}/pitches", json={
         "supplier_id": supplier_org.id, "title": "Budget simulator", "summary": "Try cuts",

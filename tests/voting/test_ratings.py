@@ -3,16 +3,6 @@ import pytest
 from tests.factories import ok
 
 
-@pytest.fixture
-def challenge(make, council):
-    return make.challenge(council, "open")
-
-
-@pytest.fixture
-def pitch(make, challenge, supplier_org):
-    return make.pitch(challenge["id"], supplier_org)
-
-
 def _tally(client, pitch_id):
     return ok(client.get(f"/pitches/{pitch_id}"))["tally"]
 
