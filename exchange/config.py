@@ -1,6 +1,7 @@
 """Settings, read once from the environment."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -11,6 +12,16 @@ def _flag(name: str, default: bool) -> bool:
     if raw is None or raw.strip() == "":
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    value = int(raw)
+    if value < 1:
+        raise ValueError(f"{name} must be a positive whole number, not {raw!r}.")
+    return value
 
 
 def _database_url() -> str:
@@ -45,6 +56,7 @@ def from_environment() -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_positive_int("REMEMBER_COOKIE_DAYS", 30)),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # API documentation (flask-smorest builds the OpenAPI document from the schemas).

@@ -43,13 +43,18 @@ def register(email: str, password: str, display_name: str, *, is_admin: bool = F
     return user
 
 
+def check_password(user: User, password: str) -> bool:
+    """Whether `password` is the person's current password."""
+    return check_password_hash(user.password_hash, password)
+
+
 def authenticate(email: str, password: str) -> User:
     """The user with these credentials, or NotSignedIn (401) without saying which was wrong."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         raise NotSignedIn("Wrong email or password.")
-    if not check_password_hash(user.password_hash, password):
+    if not check_password(user, password):
         raise NotSignedIn("Wrong email or password.")
     return user
 
