@@ -1,4 +1,5 @@
-"""CORS for the configured origins only; cookie writes cannot be forged cross-site."""
+"""CORS for the configured origins only; cookie writes cannot be forged cross-site: they
+need the CSRF token, and come from the API's own origin or a listed one."""
 import pytest
 
 from exchange import create_app
@@ -51,6 +52,55 @@ def test_a_foreign_form_post_with_the_victims_cookie_changes_nothing(anon):
 
 def test_token_calls_need_no_csrf_token(citizen):
     ok(citizen.post("/auth/tokens", json={"name": "script"}), 201)
+
+
+def _signed_in_browser(application):
+    """A client signed in by session cookie, and its CSRF token."""
+    browser = application.test_client()
+    ok(browser.post("/api/v1/auth/register", json={"email": "victim@example.org",
+                                                   "password": "password-1",
+                                                   "display_name": "V"}), 201)
+    ok(browser.post("/api/v1/auth/login", json={"email": "victim@example.org",
+                                                "password": "password-1"}))
+    return browser, ok(browser.get("/api/v1/auth/csrf"))["csrf_token"]
+
+
+def _token_names(browser) -> list[str]:
+    return [t["name"] for t in ok(browser.get("/api/v1/auth/tokens"))["items"]]
+
+
+def test_a_cookie_write_from_a_foreign_origin_is_refused_even_with_the_csrf_token(cors_app):
+    browser, csrf_token = _signed_in_browser(cors_app)
+    for origin in (STRANGER, "null", "http://localhost:8080", "https://localhost"):
+        refused = browser.post("/api/v1/auth/tokens", json={"name": "stolen"},
+                               headers={"Origin": origin, "X-CSRF-Token": csrf_token})
+        assert refused.status_code == 403, origin
+        assert refused.mimetype == "application/problem+json"
+        body = refused.get_json()
+        assert body["type"] == "urn:exchange:problem:foreign-origin"
+        assert body["title"] == "Cross-site request refused"
+        assert origin in body["detail"]
+    logout = browser.post("/api/v1/auth/logout", headers={"Origin": STRANGER,
+                                                          "X-CSRF-Token": csrf_token})
+    assert logout.status_code == 403
+    assert _token_names(browser) == []  # and still signed in: the logout was refused too
+
+
+def test_a_cookie_write_from_the_apis_own_origin_or_a_listed_one_is_accepted(cors_app):
+    browser, csrf_token = _signed_in_browser(cors_app)
+    for name, origin in (("own", "http://localhost"), ("friend", FRIEND)):
+        ok(browser.post("/api/v1/auth/tokens", json={"name": name},
+                        headers={"Origin": origin, "X-CSRF-Token": csrf_token}), 201)
+    # Without an Origin (not a browser, or an old one) the CSRF token alone decides.
+    ok(browser.post("/api/v1/auth/tokens", json={"name": "no origin"},
+                    headers={"X-CSRF-Token": csrf_token}), 201)
+    assert sorted(_token_names(browser)) == ["friend", "no origin", "own"]
+
+
+def test_a_token_signed_write_from_a_foreign_origin_is_unaffected(citizen):
+    ok(citizen.post("/auth/tokens", json={"name": "script"}, headers={"Origin": STRANGER}), 201)
+    names = [t["name"] for t in ok(citizen.get("/auth/tokens"))["items"]]
+    assert sorted(names) == ["script", "tests"]
 
 
 def test_production_cookies_are_secure(app):
