@@ -29,12 +29,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     from exchange.http.conditional import init_conditional_requests
     from exchange.http.docs import init_docs
     from exchange.http.errors import register_error_handlers
+    from exchange.http.headers import init_headers
     from exchange.http.security import init_security
 
     init_auth(app)
     init_security(app)
     init_conditional_requests(app)
     init_docs(app)
+    init_headers(app)
     # After api.init_app, so problem+json replaces flask-smorest's own error format.
     register_error_handlers(app)
     _register_blueprints(api)

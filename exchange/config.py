@@ -48,7 +48,11 @@ def from_environment() -> dict:
         "CORS_ORIGINS": origins,
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # Off: the limiter would put Retry-After on every limited answer, a 401 included;
+        # the 429 problem carries it instead (exchange/http/errors.py).
+        "RATELIMIT_HEADERS_ENABLED": False,
+        # Production-only behaviour read by the app (Strict-Transport-Security).
+        "PRODUCTION": production,
         # Cookies: HttpOnly and SameSite always, Secure in production.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

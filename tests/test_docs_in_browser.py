@@ -1,7 +1,9 @@
 """The interactive documentation at /docs, rendered by a real headless Chromium.
 
 The page, its scripts and the OpenAPI document all come from the app itself, so the
-browser needs nothing but the live server. Without Chromium the test is skipped, except
+browser needs nothing but the live server. Chromium's console (logged to stderr) reports
+anything the page's Content-Security-Policy blocked: a style blocked would leave the
+operations rendered but the page unreadable, so the test also asserts nothing was. Without Chromium the test is skipped, except
 in CI (CI=true), where it must run.
 """
 import os
@@ -17,7 +19,7 @@ from werkzeug.serving import make_server
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--virtual-time-budget=15000",
+    "--disable-sync", "--virtual-time-budget=15000", "--enable-logging=stderr", "--v=0",
 ]
 
 
@@ -66,18 +68,19 @@ class _Text(HTMLParser):
             self.text.append(data)
 
 
-def _rendered_dom(chromium: str, url: str) -> str:
+def _rendered_dom(chromium: str, url: str) -> tuple[str, str]:
+    """The page's DOM once rendered, and Chromium's log (console messages included)."""
     with tempfile.TemporaryDirectory(prefix="exchange-chromium-") as profile:
         result = subprocess.run(
             [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
+    return result.stdout, result.stderr
 
 
 def test_docs_page_renders_the_api_operations(live_server):
     chromium = _chromium()
-    dom = _rendered_dom(chromium, f"{live_server}/docs")
+    dom, log = _rendered_dom(chromium, f"{live_server}/docs")
     page = _Text()
     page.feed(dom)
     # Swagger UI puts zero-width spaces before the slashes of paths so they can wrap.
@@ -90,3 +93,5 @@ def test_docs_page_renders_the_api_operations(live_server):
         assert path in text, f"{path} is not on the rendered page"
         assert path in paths
     assert "Authorize" in text, "the page offers no way to sign in for try-it-out"
+    refusals = [line for line in log.splitlines() if "Content Security Policy" in line]
+    assert refusals == [], "the page's Content-Security-Policy blocked part of it"

@@ -1,6 +1,6 @@
 """The headers the document promises outside the bodies are the ones the code sends or
-reads: Link on list pages, Set-Cookie on login, Retry-After on 429, X-CSRF-Token on
-cookie-signed writes, ETag on reads."""
+reads: Link on list pages, Set-Cookie on login, Retry-After on 429 (and on nothing but 429
+and 503), X-CSRF-Token on cookie-signed writes, ETag on reads."""
 from exchange import create_app
 from tests.conftest import TEST_SETTINGS
 from tests.factories import ok
@@ -58,6 +58,21 @@ def test_rate_limited_answers_document_and_send_retry_after(openapi_document):
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
     too_many = openapi_document["components"]["responses"]["TOO_MANY_REQUESTS"]
     assert "Retry-After" in too_many["headers"]
+
+
+def test_retry_after_is_documented_only_on_429_and_503(openapi_document):
+    documented = {name for name, response in openapi_document["components"]["responses"].items()
+                  if "Retry-After" in response.get("headers", {})}
+    for _path, _method, operation in _operations(openapi_document):
+        documented |= {status for status, response in operation["responses"].items()
+                       if "Retry-After" in response.get("headers", {})}
+    assert "TOO_MANY_REQUESTS" in documented
+    assert documented <= {"TOO_MANY_REQUESTS", "SERVICE_UNAVAILABLE", "429", "503"}
+
+    limited = create_app(TEST_SETTINGS | {"RATELIMIT_ENABLED": True}).test_client()
+    failed = limited.post("/api/v1/auth/login", json={"email": "x@example.org",
+                                                      "password": "wrong one"})
+    assert failed.status_code == 401 and "Retry-After" not in failed.headers
 
 
 def test_every_signed_in_write_documents_x_csrf_token_which_a_cookie_write_needs(

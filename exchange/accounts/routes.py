@@ -11,12 +11,13 @@ from exchange.http.pagination import PageArgs, SortKey, envelope, link_header, p
 
 blp = ExchangeBlueprint("accounts", __name__, description="Registering, signing in, API tokens")
 
-# Guessing passwords or flooding sign-ups is slowed per client address.
+# Guessing passwords or flooding sign-ups is slowed per client address. Each limit's
+# error_message says what there were too many of; the 429 adds when to try again.
 AUTH_LIMIT = "20 per minute"
 
 
 @blp.post("/auth/register")
-@limiter.limit(AUTH_LIMIT)
+@limiter.limit(AUTH_LIMIT, error_message="Too many sign-up attempts")
 @blp.arguments(schemas.RegisterIn)
 @blp.response(201, schemas.UserOut)
 @blp.problems(409, 429)
@@ -26,7 +27,7 @@ def register(body):
 
 
 @blp.post("/auth/login")
-@limiter.limit(AUTH_LIMIT)
+@limiter.limit(AUTH_LIMIT, error_message="Too many sign-in attempts")
 @blp.arguments(schemas.LoginIn)
 @blp.response(200, schemas.MeOut, headers={"Set-Cookie": {
     "description": "The session cookie (HttpOnly, SameSite=Lax).",
@@ -64,7 +65,7 @@ def csrf_token():
 
 @blp.post("/auth/tokens")
 @blp.signed_in
-@limiter.limit(AUTH_LIMIT)
+@limiter.limit(AUTH_LIMIT, error_message="Too many new API tokens")
 @blp.arguments(schemas.TokenIn)
 @blp.response(201, schemas.NewTokenOut)
 @blp.problems(403, 429)

@@ -1,7 +1,9 @@
 """Domain errors and the one place they become RFC 9457 problem+json responses."""
 import logging
+import math
+import time
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,36 @@ _SLUGS = {
 }
 
 
+def _seconds_in_words(seconds: int) -> str:
+    if seconds >= 120:
+        return f"{math.ceil(seconds / 60)} minutes"
+    return "1 second" if seconds == 1 else f"{seconds} seconds"
+
+
+def _rate_limited(exc: HTTPException):
+    """429, saying in words when to try again; Retry-After says the same in seconds."""
+    from exchange.extensions import limiter
+
+    breached = limiter.current_limit
+    seconds = max(math.ceil(breached.window.reset_time - time.time()), 1) if breached else 60
+    limit = getattr(exc, "limit", None)  # flask-limiter's; error_message says what was too many
+    what = (limit.error_message if limit is not None and limit.error_message
+            else "Too many requests")
+    return problem(429, "Too many requests", f"{what}; try again in {_seconds_in_words(seconds)}.",
+                   "rate-limited", None, {"Retry-After": str(seconds)})
+
+
+def _unknown_address(exc: HTTPException, headers: dict):
+    """404 and 405 from routing, in the house's words rather than werkzeug's."""
+    if exc.code == 404:
+        detail = ("No such address. Every path of the API is listed in its document at "
+                  "/openapi.json.")
+        return problem(404, "Not found", detail, "not-found")
+    detail = (f"This address does not accept {request.method}; the Allow header lists "
+              f"the methods it does.")
+    return problem(405, "Method not allowed", detail, "method-not-allowed", None, headers)
+
+
 def _http_problem(exc: HTTPException):
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
@@ -88,8 +120,9 @@ def _http_problem(exc: HTTPException):
     headers = dict(exc.get_headers()) if status == 405 else {}
     headers.pop("Content-Type", None)
     if status == 429:
-        retry = getattr(exc, "retry_after", None)
-        headers["Retry-After"] = str(retry or 60)
+        return _rate_limited(exc)
+    if status in (404, 405) and exc.description == type(exc).description:
+        return _unknown_address(exc, headers)
     if status == 422:
         errors = _flatten_webargs_messages(messages)
         names = ", ".join(sorted(errors)) or "body"
