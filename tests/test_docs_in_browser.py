@@ -3,8 +3,8 @@
 The page, its scripts and the OpenAPI document all come from the app itself, so the
 browser needs nothing but the live server. Chromium's console (logged to stderr) reports
 anything the page's Content-Security-Policy blocked: a style blocked would leave the
-operations rendered but the page unreadable, so the test also asserts nothing was. Without Chromium the test is skipped, except
-in CI (CI=true), where it must run.
+operations rendered but the page unreadable, so the test also asserts nothing was.
+Without Chromium the test is skipped, except in CI (CI=true), where it must run.
 """
 import os
 import shutil
