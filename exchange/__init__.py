@@ -1,6 +1,7 @@
 """The Open Innovation Exchange: create_app() is the one place the app is assembled."""
 from flask import Flask
 from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from exchange import config
 from exchange.extensions import db, limiter
@@ -14,6 +15,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(_api_document_settings())
     if overrides:
         app.config.update(overrides)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config.development_secret_key()
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.json.sort_keys = False
 
     db.init_app(app)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+SECRET_KEY_FILE = "secret_key"
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -24,6 +25,16 @@ def _positive_int(name: str, default: int) -> int:
     return value
 
 
+def _whole_number(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"{name} must be 0 or more, not {raw!r}.")
+    return value
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -36,10 +47,53 @@ def _database_url() -> str:
     return url
 
 
+def development_secret_key(folder: Path = INSTANCE_DIR) -> str:
+    """The key kept in instance/secret_key, made by the first process that needs it.
+
+    Every worker and every restart must sign cookies with the same key, or a cookie signed
+    by one worker is refused by the next. The key is written whole to a private temporary
+    file and then linked into place, which fails if another process got there first: so
+    two workers starting at once both end up reading the one key that won.
+    """
+    folder.mkdir(exist_ok=True)
+    path = folder / SECRET_KEY_FILE
+    if not path.exists():
+        fd, temporary = _private_temporary_file(folder)
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_hex(32) + "\n")
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it to make a new key, or set SECRET_KEY.")
+    return key
+
+
+def _private_temporary_file(folder: Path) -> tuple[int, str]:
+    temporary = folder / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), str(temporary)
+
+
+def _secret_key(production: bool) -> str | None:
+    """SECRET_KEY from the environment; required in production. None in development means
+    create_app takes the key kept in instance/ (unless the caller gave one)."""
+    secret = os.environ.get("SECRET_KEY", "").strip()
+    if production and not secret:
+        raise RuntimeError(
+            "SECRET_KEY must be set when EXCHANGE_ENV=production: every app server signs "
+            "and checks session cookies with it, so give them all the same long random "
+            "value (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))').")
+    return secret or None
+
+
 def from_environment() -> dict:
     """The app's configuration as a plain dict, taken from environment variables."""
     production = os.environ.get("EXCHANGE_ENV", "development") == "production"
-    secret = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    secret = _secret_key(production)
     origins = [o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()]
     return {
         "SECRET_KEY": secret,
@@ -49,6 +103,9 @@ def from_environment() -> dict:
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Behind N load balancers or proxies the client's address is in X-Forwarded-For;
+        # rate limits count per client, so trust that header from exactly that many hops.
+        "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0),
         # Cookies: HttpOnly and SameSite always, Secure in production.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
