@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from exchange.http.conditional import init_conditional_requests
     from exchange.http.docs import init_docs
     from exchange.http.errors import register_error_handlers
+    from exchange.http.outage import init_outage
     from exchange.http.security import init_security
 
     init_auth(app)
@@ -43,6 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_docs(app)
     # After api.init_app, so problem+json replaces flask-smorest's own error format.
     register_error_handlers(app)
+    init_outage(app)
     _register_blueprints(api)
     _register_models()
 
@@ -52,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
+        # With the database unreachable this raises Unavailable: 503, see http/outage.py.
         db.session.execute(text("SELECT 1"))
         return {"status": "ok", "database": "ok"}
 
