@@ -16,7 +16,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = config.development_secret_key()
+        app.config["SECRET_KEY"] = config.secret_key_when_unset(app.config["EXCHANGE_ENV"])
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

@@ -47,7 +47,7 @@ def _database_url() -> str:
     return url
 
 
-def development_secret_key(folder: Path = INSTANCE_DIR) -> str:
+def development_secret_key(folder: Path | None = None) -> str:
     """The key kept in instance/secret_key, made by the first process that needs it.
 
     Every worker and every restart must sign cookies with the same key, or a cookie signed
@@ -55,6 +55,7 @@ def development_secret_key(folder: Path = INSTANCE_DIR) -> str:
     file and then linked into place, which fails if another process got there first: so
     two workers starting at once both end up reading the one key that won.
     """
+    folder = folder or INSTANCE_DIR
     folder.mkdir(exist_ok=True)
     path = folder / SECRET_KEY_FILE
     if not path.exists():
@@ -78,30 +79,34 @@ def _private_temporary_file(folder: Path) -> tuple[int, str]:
     return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), str(temporary)
 
 
-def _secret_key(production: bool) -> str | None:
-    """SECRET_KEY from the environment; required in production. None in development means
-    create_app takes the key kept in instance/ (unless the caller gave one)."""
-    secret = os.environ.get("SECRET_KEY", "").strip()
-    if production and not secret:
+def secret_key_when_unset(environment: str) -> str:
+    """The key to use when neither SECRET_KEY nor the caller gave one: none in production
+    (refuse to start), the one kept in instance/ in development."""
+    if environment == "production":
         raise RuntimeError(
             "SECRET_KEY must be set when EXCHANGE_ENV=production: every app server signs "
             "and checks session cookies with it, so give them all the same long random "
             "value (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))').")
-    return secret or None
+    return development_secret_key()
 
 
 def from_environment() -> dict:
     """The app's configuration as a plain dict, taken from environment variables."""
-    production = os.environ.get("EXCHANGE_ENV", "development") == "production"
-    secret = _secret_key(production)
+    environment = os.environ.get("EXCHANGE_ENV", "development").strip() or "development"
+    production = environment == "production"
     origins = [o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()]
     return {
-        "SECRET_KEY": secret,
+        "EXCHANGE_ENV": environment,
+        # Unset: create_app takes secret_key_when_unset() (unless the caller gave one).
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "").strip() or None,
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CORS_ORIGINS": origins,
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # With Redis unreachable, each worker counts in memory until it is back: looser
+        # limits for a while, rather than every limited request (sign-in) answering 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         # Behind N load balancers or proxies the client's address is in X-Forwarded-For;
         # rate limits count per client, so trust that header from exactly that many hops.
