@@ -1,6 +1,7 @@
 """The Open Innovation Exchange: create_app() is the one place the app is assembled."""
 from flask import Flask
 from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from exchange import config
 from exchange.extensions import db, limiter
@@ -14,6 +15,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(_api_document_settings())
     if overrides:
         app.config.update(overrides)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config.secret_key_when_unset(app.config["EXCHANGE_ENV"])
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.json.sort_keys = False
 
     db.init_app(app)
@@ -30,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from exchange.http.docs import init_docs
     from exchange.http.errors import register_error_handlers
     from exchange.http.headers import init_headers
+    from exchange.http.outage import init_outage
     from exchange.http.security import init_security
 
     init_auth(app)
@@ -39,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_headers(app)
     # After api.init_app, so problem+json replaces flask-smorest's own error format.
     register_error_handlers(app)
+    init_outage(app)
     _register_blueprints(api)
     _register_models()
 
@@ -48,6 +56,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
+        # With the database unreachable this raises Unavailable: 503, see http/outage.py.
         db.session.execute(text("SELECT 1"))
         return {"status": "ok", "database": "ok"}
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+SECRET_KEY_FILE = "secret_key"
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -14,13 +15,13 @@ def _flag(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _positive_int(name: str, default: int) -> int:
+def _whole_number(name: str, default: int, *, least: int = 0) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     value = int(raw)
-    if value < 1:
-        raise ValueError(f"{name} must be a positive whole number, not {raw!r}.")
+    if value < least:
+        raise ValueError(f"{name} must be a whole number of at least {least}, not {raw!r}.")
     return value
 
 
@@ -36,13 +37,58 @@ def _database_url() -> str:
     return url
 
 
+def development_secret_key(folder: Path | None = None) -> str:
+    """The key kept in instance/secret_key, made by the first process that needs it.
+
+    Every worker and every restart must sign cookies with the same key, or a cookie signed
+    by one worker is refused by the next. The key is written whole to a private temporary
+    file and then linked into place, which fails if another process got there first: so
+    two workers starting at once both end up reading the one key that won.
+    """
+    folder = folder or INSTANCE_DIR
+    folder.mkdir(exist_ok=True)
+    path = folder / SECRET_KEY_FILE
+    if not path.exists():
+        fd, temporary = _private_temporary_file(folder)
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_hex(32) + "\n")
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it to make a new key, or set SECRET_KEY.")
+    return key
+
+
+def _private_temporary_file(folder: Path) -> tuple[int, str]:
+    temporary = folder / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), str(temporary)
+
+
+def secret_key_when_unset(environment: str) -> str:
+    """The key to use when neither SECRET_KEY nor the caller gave one: none in production
+    (refuse to start), the one kept in instance/ in development."""
+    if environment == "production":
+        raise RuntimeError(
+            "SECRET_KEY must be set when EXCHANGE_ENV=production: every app server signs "
+            "and checks session cookies with it, so give them all the same long random "
+            "value (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))').")
+    return development_secret_key()
+
+
 def from_environment() -> dict:
     """The app's configuration as a plain dict, taken from environment variables."""
-    production = os.environ.get("EXCHANGE_ENV", "development") == "production"
-    secret = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    environment = os.environ.get("EXCHANGE_ENV", "development").strip() or "development"
+    production = environment == "production"
     origins = [o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()]
     return {
-        "SECRET_KEY": secret,
+        "EXCHANGE_ENV": environment,
+        # Unset: create_app takes secret_key_when_unset() (unless the caller gave one).
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "").strip() or None,
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CORS_ORIGINS": origins,
@@ -53,6 +99,12 @@ def from_environment() -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         # Production-only behaviour read by the app (Strict-Transport-Security).
         "PRODUCTION": production,
+        # With Redis unreachable, each worker counts in memory until it is back: looser
+        # limits for a while, rather than every limited request (sign-in) answering 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Behind N load balancers or proxies the client's address is in X-Forwarded-For;
+        # rate limits count per client, so trust that header from exactly that many hops.
+        "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0),
         # Cookies: HttpOnly and SameSite always, Secure in production.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -60,7 +112,8 @@ def from_environment() -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
-        "REMEMBER_COOKIE_DURATION": timedelta(days=_positive_int("REMEMBER_COOKIE_DAYS", 30)),
+        "REMEMBER_COOKIE_DURATION": timedelta(
+            days=_whole_number("REMEMBER_COOKIE_DAYS", 30, least=1)),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # API documentation (flask-smorest builds the OpenAPI document from the schemas).

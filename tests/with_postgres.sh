@@ -36,10 +36,26 @@ cleanup() {
 trap cleanup EXIT
 
 as_pg "$PG_BIN/initdb" -D "$workdir/data" -U postgres -A trust -E UTF8 >/dev/null
-as_pg "$PG_BIN/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w -o \
-  "-p $port -k $workdir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null
+# The settings go in the cluster's own configuration, so that a bare `pg_ctl start` (the
+# outage test stops and restarts the cluster) brings it back exactly as it was.
+as_pg tee -a "$workdir/data/postgresql.conf" >/dev/null <<CONF
+port = $port
+unix_socket_directories = '$workdir'
+listen_addresses = '127.0.0.1'
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+as_pg "$PG_BIN/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w start >/dev/null
 as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres exchange_test
 
 echo "PostgreSQL leg: running on port $port"
+# For tests/test_database_outage.py: how to run pg_ctl on this cluster (as the postgres
+# user when we are root), its data folder and its log.
+pg_ctl_command="$PG_BIN/pg_ctl"
+[ "$(id -u)" = 0 ] && pg_ctl_command="runuser -u postgres -- $PG_BIN/pg_ctl"
+export EXCHANGE_TEST_PG_CTL="$pg_ctl_command"
+export EXCHANGE_TEST_PG_DATA="$workdir/data"
+export EXCHANGE_TEST_PG_LOG="$workdir/server.log"
 TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$port/exchange_test" "$@"

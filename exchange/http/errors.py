@@ -149,3 +149,9 @@ def register_error_handlers(app: Flask) -> None:
         log.exception("Unhandled error")
         return problem(500, "Internal server error", "Something went wrong on our side.",
                        "internal")
+
+
+class Unavailable(DomainError):
+    """A dependency (the database) cannot be reached: retry later (see http/outage.py)."""
+
+    status, title, slug = 503, "Service unavailable", "unavailable"

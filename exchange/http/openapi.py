@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 from exchange.http.auth import signed_in_user
 from exchange.http.errors import PROBLEM_JSON
 from exchange.http.examples import example_for
+from exchange.http.outage import OutagePlugin
 
 
 class ProblemSchema(Schema):
@@ -112,7 +113,7 @@ class ExchangeApi(Api):
     DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _init_spec(self, **kwargs):
-        kwargs["extra_plugins"] = [HeadersPlugin(), ExamplesPlugin(),
+        kwargs["extra_plugins"] = [HeadersPlugin(), ExamplesPlugin(), OutagePlugin(),
                                    *kwargs.get("extra_plugins", ())]
         super()._init_spec(**kwargs)
 
@@ -121,7 +122,8 @@ class ExchangeApi(Api):
             response = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
-            if status == http.HTTPStatus.TOO_MANY_REQUESTS:
+            if status in (http.HTTPStatus.TOO_MANY_REQUESTS,
+                          http.HTTPStatus.SERVICE_UNAVAILABLE):
                 response["headers"] = {"Retry-After": {
                     "description": "Seconds to wait before trying again.",
                     "schema": {"type": "integer"}}}
