@@ -29,8 +29,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from exchange.http.conditional import init_conditional_requests
     from exchange.http.docs import init_docs
     from exchange.http.errors import register_error_handlers
+    from exchange.http.request_input import init_request_input
     from exchange.http.security import init_security
 
+    init_request_input(app)  # first: an over-long URL is refused before sign-in
     init_auth(app)
     init_security(app)
     init_conditional_requests(app)
