@@ -92,10 +92,12 @@ def _unstorable_fields(document) -> set[str]:
     """The top-level fields of a parsed body with a string (name or value) that holds NUL
     or a lone surrogate; BODY when a top-level name itself does."""
     found: set[str] = set()
-    top = document.items() if isinstance(document, dict) else [(BODY, document)]
+    top = document.items() if isinstance(document, dict) else [("", document)]
     for name, value in top:
-        field = BODY if UNSTORABLE.search(name) else name
-        stack = [value]
+        if UNSTORABLE.search(name):
+            found.add(BODY)
+            continue
+        field, stack = name or BODY, [value]
         while stack and field not in found:
             value = stack.pop()
             if isinstance(value, str):
