@@ -37,8 +37,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from exchange.http.errors import register_error_handlers
     from exchange.http.headers import init_headers
     from exchange.http.outage import init_outage
+    from exchange.http.request_input import init_request_input
     from exchange.http.security import init_security
 
+    init_request_input(app)  # first: an over-long URL is refused before sign-in
     init_auth(app)
     init_security(app)
     init_conditional_requests(app)

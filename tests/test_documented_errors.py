@@ -10,6 +10,7 @@ from tests.contract import schema_validator
 from tests.factories import API, ok
 
 MALFORMED = {"data": "{", "content_type": "application/json"}
+FORM = {"data": {"title": "New"}}
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def _requests(w) -> dict[tuple[str, str], dict[int, callable]]:
     return {
         ("put", "/api/v1/pitches/{pitch_id}/rating"): {
             400: lambda: citizen.put(f"{pitch}/rating", **MALFORMED),
+            415: lambda: citizen.put(f"{pitch}/rating", **FORM),
             401: lambda: anon.put(f"{pitch}/rating", json={"stars": 4}),
             403: lambda: w["supplier"].put(f"{pitch}/rating", json={"stars": 5}),
             404: lambda: citizen.put("/pitches/999999/rating", json={"stars": 4}),
@@ -49,6 +51,7 @@ def _requests(w) -> dict[tuple[str, str], dict[int, callable]]:
         },
         ("post", "/api/v1/challenges"): {
             400: lambda: officer.post("/challenges", **MALFORMED),
+            415: lambda: officer.post("/challenges", **FORM),
             401: lambda: anon.post("/challenges", json={"council_id": w["council_id"],
                                                         "title": "T"}),
             403: lambda: citizen.post("/challenges", json={"council_id": w["council_id"],
@@ -59,6 +62,7 @@ def _requests(w) -> dict[tuple[str, str], dict[int, callable]]:
         },
         ("patch", "/api/v1/challenges/{challenge_id}"): {
             400: lambda: officer.patch(challenge, **MALFORMED),
+            415: lambda: officer.patch(challenge, **FORM),
             401: lambda: anon.patch(challenge, json={"title": "New"}),
             403: lambda: w["other_officer"].patch(challenge, json={"title": "New"}),
             404: lambda: w["other_officer"].patch(f"/challenges/{w['draft']}",
@@ -70,6 +74,7 @@ def _requests(w) -> dict[tuple[str, str], dict[int, callable]]:
         },
         ("post", "/api/v1/challenges/{challenge_id}/status"): {
             400: lambda: officer.post(f"{challenge}/status", **MALFORMED),
+            415: lambda: officer.post(f"{challenge}/status", **FORM),
             401: lambda: anon.post(f"{challenge}/status", json={"status": "closed"}),
             403: lambda: citizen.post(f"{challenge}/status", json={"status": "closed"}),
             404: lambda: officer.post("/challenges/999999/status", json={"status": "closed"}),

@@ -78,7 +78,7 @@ def _flatten_webargs_messages(messages) -> dict:
 _SLUGS = {
     400: "bad-request", 401: "not-signed-in", 403: "not-allowed", 404: "not-found",
     405: "method-not-allowed", 409: "conflict", 412: "precondition-failed",
-    413: "too-large", 415: "unsupported-media-type", 422: "validation",
+    413: "too-large", 414: "uri-too-long", 415: "unsupported-media-type", 422: "validation",
     428: "precondition-required", 429: "rate-limited",
 }
 
@@ -129,8 +129,10 @@ def _http_problem(exc: HTTPException):
         return problem(422, "Invalid fields", f"Invalid value for: {names}.", "validation",
                        errors, headers)
     if status == 400 and messages:
-        return problem(400, "Bad request", "The request body is not valid JSON.",
-                       "malformed-json", _flatten_webargs_messages(messages), headers)
+        errors = _flatten_webargs_messages(messages)
+        reasons = " ".join(str(reason) for reason in errors.get("json", []))
+        return problem(400, "Bad request", f"The request body is not valid JSON. {reasons}"
+                       .strip(), "malformed-json", errors, headers)
     return problem(status, exc.name, exc.description or exc.name,
                    _SLUGS.get(status, "http-error"), None, headers)
 

@@ -16,6 +16,7 @@ from exchange.http.auth import signed_in_user
 from exchange.http.errors import PROBLEM_JSON
 from exchange.http.examples import example_for
 from exchange.http.outage import OutagePlugin
+from exchange.http.request_input import MAX_DEPTH, MAX_URL_LENGTH, ExchangeParser
 
 
 class ProblemSchema(Schema):
@@ -35,7 +36,22 @@ SPEC_KWARGS = {
         "description": (
             "Councils post needs (challenges), suppliers pitch tools, products or services, "
             "and the public rates and comments on the pitches; the tallies drive a "
-            "transparent shortlist the council publishes."),
+            "transparent shortlist the council publishes.\n\n"
+            "**Input.** An operation that takes a JSON body answers 415 to any other "
+            "`Content-Type`, and 400 (`malformed-json`, saying why) to a body that is empty, "
+            "is not one JSON document in UTF-8, holds NaN, Infinity or a number beyond what "
+            f"a 64-bit float or Python's integer conversion holds, or nests deeper than "
+            f"{MAX_DEPTH} levels. A string, in a body or a query string, that holds a NUL "
+            "character or a lone UTF-16 surrogate (in a query string: bytes that are not "
+            "UTF-8) gets 422 (`validation`) naming the field. A URL (path and query string) "
+            f"longer than {MAX_URL_LENGTH} characters gets 414 (`uri-too-long`) from any "
+            "operation, and a body over the size limit (`MAX_CONTENT_LENGTH`, 1 MiB by "
+            "default) gets 413 (`too-large`); all these are "
+            "problem+json.\n\n"
+            "A request line or headers beyond the HTTP server's own limits (gunicorn's "
+            "defaults: 4094 bytes for the request line, 8190 bytes per header, 100 headers) "
+            "never reach the API: the server answers them itself, in plain text or HTML, "
+            "with 400, 414 or 431."),
     },
     "servers": [{"url": "/"}],
     "components": {
@@ -145,15 +161,19 @@ class ExchangeBlueprint(Blueprint):
 
         return decorate
 
+    # Every body and query string is read through the rules of exchange.http.request_input.
+    ARGUMENTS_PARSER = ExchangeParser()
+
     def arguments(self, schema, *, location="json", **kwargs):
-        """flask-smorest's arguments; a JSON body also documents the 400 that a body which
-        is not JSON gets (see exchange.http.errors)."""
+        """flask-smorest's arguments; a JSON body also documents the 400 that a malformed
+        body gets and the 415 that a body which is not JSON gets (see request_input)."""
         parse = super().arguments(schema, location=location, **kwargs)
         if location != "json":
             return parse
 
         def decorate(view):
-            return self.alt_response(400, response="BAD_REQUEST")(parse(view))
+            view = self.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")(parse(view))
+            return self.alt_response(400, response="BAD_REQUEST")(view)
 
         return decorate
 

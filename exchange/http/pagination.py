@@ -6,6 +6,7 @@ item when rows are inserted between requests (unlike OFFSET).
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,14 +62,31 @@ def _encode_value(value):
     return value
 
 
+# Bounds of the integers a cursor may carry: SQLite and PostgreSQL compare 64-bit integers;
+# a larger Python int cannot even be sent to SQLite.
+INT64 = (-(2**63), 2**63 - 1)
+
+
 def _decode_value(raw, kind: type):
+    """One value of a cursor, exactly as encode_cursor writes it, or ValueError: what the
+    cursor holds is compared with columns, so a forged one must fail here, not in SQL."""
     if kind is datetime:
-        return datetime.fromisoformat(raw)
+        if not isinstance(raw, str):
+            raise ValueError("not a timestamp")
+        value = datetime.fromisoformat(raw)
+        # Stored times are naive UTC; an aware one cannot be compared with them.
+        if value.tzinfo is not None:
+            raise ValueError("a timestamp with an offset")
+        return value
+    if isinstance(raw, bool):
+        raise ValueError("not a number")
     if kind is float:
+        if not isinstance(raw, (int, float)) or not math.isfinite(float(raw)):
+            raise ValueError("not a finite number")
         return float(raw)
     if kind is int:
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise ValueError("not an integer")
+        if not isinstance(raw, int) or not INT64[0] <= raw <= INT64[1]:
+            raise ValueError("not a 64-bit integer")
         return raw
     return kind(raw)
 
@@ -85,7 +103,8 @@ def decode_cursor(cursor: str, keys: list[SortKey]) -> list:
         if not isinstance(values, list) or len(values) != len(keys):
             raise ValueError("wrong shape")
         return [_decode_value(v, k.kind) for v, k in zip(values, keys)]
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError):
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError,
+            RecursionError):
         raise Invalid("The cursor is not one this API issued.",
                       {"cursor": ["Invalid cursor."]}) from None
 
