@@ -10,12 +10,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from exchange import audit
 from exchange.accounts.models import ApiToken, User, UserSession
+# The password rule lives in passwords.py; other code reaches it as service.password_problems.
 from exchange.accounts.passwords import password_problems
 from exchange.clock import utcnow
 from exchange.extensions import db
 from exchange.http.errors import Conflict, Invalid, NotFound, NotSignedIn
-
-__all__ = ["password_problems"]  # the password rule, for any code that sets a password
 
 TOKEN_PREFIX = "oix_"
 # Keys are secrets.token_urlsafe(32): 43 characters. Anything much longer is not ours.
