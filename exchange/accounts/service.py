@@ -10,8 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from exchange import audit
 from exchange.accounts.models import ApiToken, User, UserSession
-# The password rule lives in passwords.py; other code reaches it as service.password_problems.
-from exchange.accounts.passwords import password_problems
+from exchange.accounts.passwords import password_problems  # re-exported: the password rule
 from exchange.clock import utcnow
 from exchange.extensions import db
 from exchange.http.errors import Conflict, Invalid, NotFound, NotSignedIn
