@@ -22,12 +22,13 @@ def register_commands(app: Flask) -> None:
     def create_admin(email, password, display_name):
         """Make an admin account, or make an existing account an admin."""
         from exchange.accounts.models import User
-        from exchange.accounts.service import normalise_email, register
+        from exchange.accounts.service import normalise_email, password_problems, register
 
         user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
         if user is None:
-            if len(password) < 8:
-                raise click.BadParameter("at least 8 characters", param_hint="--password")
+            problems = password_problems(password, normalise_email(email), display_name)
+            if problems:
+                raise click.BadParameter(" ".join(problems), param_hint="--password")
             user = register(email, password, display_name, is_admin=True)
             click.echo(f"Created admin {user.email} (id {user.id}).")
         else:

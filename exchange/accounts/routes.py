@@ -5,7 +5,7 @@ from flask_wtf.csrf import generate_csrf
 from exchange.accounts import schemas, service
 from exchange.accounts.models import ApiToken
 from exchange.extensions import limiter
-from exchange.http.auth import signed_in_user
+from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.openapi import ExchangeBlueprint
 from exchange.http.pagination import PageArgs, SortKey, envelope, link_header, page_of, paginate
 
@@ -20,9 +20,11 @@ AUTH_LIMIT = "20 per minute"
 @limiter.limit(AUTH_LIMIT, error_message="Too many sign-up attempts")
 @blp.arguments(schemas.RegisterIn)
 @blp.response(201, schemas.UserOut)
-@blp.problems(409, 429)
+@blp.problems(409, 422, 429)
 def register(body):
-    """Create an account: a public rater who may rate and comment."""
+    """Create an account: a public rater who may rate and comment.
+
+    A refused password answers 422, and `errors.password` says why."""
     return service.register(body["email"], body["password"], body["display_name"])
 
 
@@ -30,12 +32,15 @@ def register(body):
 @limiter.limit(AUTH_LIMIT, error_message="Too many sign-in attempts")
 @blp.arguments(schemas.LoginIn)
 @blp.response(200, schemas.MeOut, headers={"Set-Cookie": {
-    "description": "The session cookie (HttpOnly, SameSite=Lax).",
+    "description": "The session cookie (HttpOnly, SameSite=Lax); with `remember`, also a "
+                   "remember_token cookie, new at each sign-in, lasting REMEMBER_COOKIE_DAYS "
+                   "(30 days by default). Both end at logout and at a password change.",
     "schema": {"type": "string"}}})
 @blp.problems(401, 429)
 def login(body):
     """Sign in with a session cookie (HttpOnly, SameSite=Lax)."""
-    user = service.authenticate(body["email"], body["password"])
+    user = service.sign_in(body["email"], body["password"], remember=body["remember"],
+                           replacing=optional_user())
     login_user(user, remember=body["remember"])
     return user
 
@@ -44,7 +49,11 @@ def login(body):
 @blp.response(204)
 @blp.problems(403)
 def logout():
-    """End the cookie session (a no-op when signed out)."""
+    """End the cookie session on the server (a no-op when signed out or signed by token).
+
+    Neither its session cookie nor its remember-me cookie signs in again, wherever a copy
+    was kept."""
+    service.end_session(optional_user())
     logout_user()
 
 
@@ -54,6 +63,22 @@ def logout():
 def me():
     """The caller, with the organisations they belong to."""
     return signed_in_user()
+
+
+@blp.put("/auth/me/password")
+@blp.signed_in
+@limiter.limit(AUTH_LIMIT)
+@blp.arguments(schemas.PasswordChangeIn)
+@blp.response(204)
+@blp.problems(403, 422, 429)
+def change_password(body):
+    """Change the password and end every other cookie session (the caller's continues).
+
+    API tokens stay unless `revoke_tokens` is true (then all are revoked). A wrong
+    `current_password` or a refused `new_password` answers 422, with the reason under that
+    field."""
+    service.change_password(signed_in_user(), body["current_password"], body["new_password"],
+                            revoke_tokens=body["revoke_tokens"])
 
 
 @blp.get("/auth/csrf")

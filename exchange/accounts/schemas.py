@@ -1,13 +1,23 @@
 """The wire format of people, sign-in and API tokens."""
 from marshmallow import Schema, fields, validate
 
+from exchange.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from exchange.http.schemas import StrictBoolean, Text, UtcDateTime
+
+PASSWORD_RULES = (f"{MIN_LENGTH} to {MAX_LENGTH} characters, not on a list of common or "
+                  "breached passwords, and not the email address (or the part before the @) "
+                  "or the display name, whatever the case. No other rules.")
+
+
+def _new_password(**kwargs):
+    return fields.String(required=True, load_only=True,
+                         validate=validate.Length(min=MIN_LENGTH, max=MAX_LENGTH),
+                         metadata={"description": PASSWORD_RULES}, **kwargs)
 
 
 class RegisterIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, validate=validate.Length(min=8, max=128),
-                             load_only=True)
+    password = _new_password()
     display_name = Text(80, required=True)
 
 
@@ -15,6 +25,15 @@ class LoginIn(Schema):
     email = fields.String(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, validate=validate.Length(max=128), load_only=True)
     remember = StrictBoolean(load_default=False)
+
+
+class PasswordChangeIn(Schema):
+    current_password = fields.String(required=True, load_only=True,
+                                     validate=validate.Length(max=MAX_LENGTH))
+    new_password = _new_password()
+    revoke_tokens = StrictBoolean(load_default=False, metadata={
+        "description": "Also revoke every API token of the account, including the one "
+                       "making this request."})
 
 
 class MembershipOut(Schema):

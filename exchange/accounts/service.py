@@ -1,20 +1,25 @@
-"""Accounts: registering, signing in, and API tokens."""
+"""Accounts: registering, signing in and out, passwords, and API tokens."""
 import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from exchange.accounts.models import ApiToken, User
+from exchange import audit
+from exchange.accounts.models import ApiToken, User, UserSession
+from exchange.accounts.passwords import password_problems  # re-exported: the password rule
 from exchange.clock import utcnow
 from exchange.extensions import db
-from exchange.http.errors import Conflict, NotFound, NotSignedIn
+from exchange.http.errors import Conflict, Invalid, NotFound, NotSignedIn
 
 TOKEN_PREFIX = "oix_"
-# Checked against when the email is unknown, so both failures take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-password", method="pbkdf2:sha256:1000")
+# Keys are secrets.token_urlsafe(32): 43 characters. Anything much longer is not ours.
+_MAX_SESSION_KEY = 100
+# One decoy per hashing method, made on first use (see decoy_hash).
+_decoy_hashes: dict[str, str] = {}
 
 
 def normalise_email(email: str) -> str:
@@ -25,9 +30,26 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+def decoy_hash() -> str:
+    """A hash made with the method and cost of stored ones, checked when the email is
+    unknown, so an unknown email and a wrong password take the same time."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _decoy_hashes:
+        _decoy_hashes[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _decoy_hashes[method]
+
+
+def _refuse_weak(field: str, password: str, email: str, display_name: str) -> None:
+    problems = password_problems(password, email, display_name)
+    if problems:
+        raise Invalid(f"Invalid value for: {field}.", {field: problems})
+
+
 def register(email: str, password: str, display_name: str, *, is_admin: bool = False) -> User:
-    """Create a person (a public rater); 409 when the email is taken in any case."""
+    """Create a person (a public rater); 422 for a refused password, 409 when the email is
+    taken in any case."""
     email = normalise_email(email)
+    _refuse_weak("password", password, email, display_name)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict("An account with this email already exists.",
                        {"email": ["Already registered."]})
@@ -52,11 +74,86 @@ def authenticate(email: str, password: str) -> User:
     """The user with these credentials, or NotSignedIn (401) without saying which was wrong."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(decoy_hash(), password)
         raise NotSignedIn("Wrong email or password.")
     if not check_password(user, password):
         raise NotSignedIn("Wrong email or password.")
     return user
+
+
+def sign_in(email: str, password: str, *, remember: bool, replacing: User | None) -> User:
+    """Authenticate and start a new cookie session, ending the one this browser had."""
+    user = authenticate(email, password)
+    end_session(replacing)
+    start_session(user, remember=remember)
+    return user
+
+
+def start_session(user: User, *, remember: bool) -> UserSession:
+    """A new session whose key the cookies will carry (see User.get_id)."""
+    key = secrets.token_urlsafe(32)
+    now = utcnow()
+    session = UserSession(user_id=user.id, key_hash=_digest(key), remember=remember,
+                          created_at=now,
+                          expires_at=now + current_app.config["REMEMBER_COOKIE_DURATION"])
+    db.session.add(session)
+    db.session.commit()
+    user.session_key, user.signed_in_session = key, session
+    return session
+
+
+def user_for_session(key: str) -> User | None:
+    """The person signed in by this live session key (from either cookie), or None."""
+    if not isinstance(key, str) or len(key) > _MAX_SESSION_KEY:
+        return None
+    session = db.session.scalar(
+        select(UserSession).options(joinedload(UserSession.user, innerjoin=True))
+        .where(UserSession.key_hash == _digest(key), UserSession.ended_at.is_(None),
+               UserSession.expires_at > utcnow()))
+    if session is None:
+        return None
+    user = session.user
+    user.session_key, user.signed_in_session = key, session
+    return user
+
+
+def end_session(user: User | None) -> None:
+    """End the cookie session this request was signed in by (nothing when there is none)."""
+    session = getattr(user, "signed_in_session", None)
+    if session is None or session.ended_at is not None:
+        return
+    session.ended_at = utcnow()
+    db.session.commit()
+
+
+def change_password(user: User, current_password: str, new_password: str, *,
+                    revoke_tokens: bool = False) -> None:
+    """Set a new password and end every other session; 422 when the current password is
+    wrong or the new one is refused. API tokens stay unless `revoke_tokens`."""
+    errors = {}
+    if not check_password(user, current_password):
+        errors["current_password"] = ["This is not your current password."]
+    problems = password_problems(new_password, user.email, user.display_name)
+    if problems:
+        errors["new_password"] = problems
+    if errors:
+        raise Invalid(f"Invalid value for: {', '.join(sorted(errors))}.", errors)
+    now = utcnow()
+    user.password_hash = hash_password(new_password)
+    others = (update(UserSession)
+              .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+              .values(ended_at=now).execution_options(synchronize_session=False))
+    if user.signed_in_session is not None:
+        others = others.where(UserSession.id != user.signed_in_session.id)
+    sessions_ended = db.session.execute(others).rowcount
+    tokens_revoked = 0
+    if revoke_tokens:
+        tokens_revoked = db.session.execute(
+            update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now).execution_options(synchronize_session=False)).rowcount
+    audit.record(user, "password.changed", "user", user.id, sessions_ended=sessions_ended,
+                 tokens_revoked=tokens_revoked)
+    db.session.commit()
 
 
 def _digest(token: str) -> str:

@@ -1,4 +1,5 @@
-"""Sign-in: a Flask-Login session cookie, or an `Authorization: Bearer` API token."""
+"""Sign-in: a Flask-Login session cookie (one server-side session per sign-in), or an
+`Authorization: Bearer` API token."""
 from flask import Flask, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
@@ -53,11 +54,12 @@ def init_auth(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from exchange.accounts.models import User
-        from exchange.extensions import db
+    def load_user(session_key: str):
+        # Both cookies carry a session's key (User.get_id), never the user id: a session
+        # ended on the server (logout, password change) signs in neither cookie again.
+        from exchange.accounts.service import user_for_session
 
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user_for_session(session_key)
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -32,6 +32,8 @@ USER_OUT = {"id": 2, "email": "officer@lambeth.example", "display_name": "Priya 
 MEMBERSHIP_OUT = {"organisation_id": 1, "organisation_name": "Lambeth Council",
                   "kind": "council", "organisation_status": "verified", "role": "owner"}
 ME_OUT = {**USER_OUT, "memberships": [MEMBERSHIP_OUT]}
+PASSWORD_CHANGE_IN = {"current_password": "exchange-demo",
+                      "new_password": "a longer passphrase", "revoke_tokens": False}
 TOKEN_IN = {"name": "Lambeth budget dashboard"}
 TOKEN_OUT = {"id": 1, "name": "Lambeth budget dashboard", "prefix": "oix_yfsjA3ni",
              "created_at": "2026-09-02T10:00:00Z"}
@@ -188,7 +190,8 @@ PROBLEM = {
 
 BY_SCHEMA = {
     "RegisterIn": REGISTER_IN, "LoginIn": LOGIN_IN, "UserOut": USER_OUT,
-    "MembershipOut": MEMBERSHIP_OUT, "MeOut": ME_OUT, "TokenIn": TOKEN_IN,
+    "MembershipOut": MEMBERSHIP_OUT, "MeOut": ME_OUT, "PasswordChangeIn": PASSWORD_CHANGE_IN,
+    "TokenIn": TOKEN_IN,
     "TokenOut": TOKEN_OUT, "NewTokenOut": NEW_TOKEN_OUT, "CsrfOut": CSRF_OUT,
     "OrganisationIn": ORGANISATION_IN, "OrganisationOut": ORGANISATION_OUT,
     "OrganisationDetailOut": ORGANISATION_DETAIL_OUT, "MemberIn": MEMBER_IN,

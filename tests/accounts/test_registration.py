@@ -15,10 +15,10 @@ def test_register_creates_a_public_rater_without_storing_the_password(anon, app)
 
 
 def test_email_is_unique_whatever_its_case(anon):
-    ok(anon.post("/auth/register", json={"email": "bo@example.org", "password": "password1",
+    ok(anon.post("/auth/register", json={"email": "bo@example.org", "password": "bo-password-1",
                                          "display_name": "Bo"}), 201)
     response = anon.post("/auth/register", json={"email": "BO@EXAMPLE.ORG",
-                                                 "password": "password2", "display_name": "B"})
+                                                 "password": "bo-password-2", "display_name": "B"})
     assert response.status_code == 409
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["errors"] == {"email": ["Already registered."]}
