@@ -239,4 +239,6 @@ def end_memberships(user: User) -> int:
         _leave(membership, now)
         audit.record(None, "organisation.member_removed", "organisation",
                      membership.organisation_id, user_id=user.id, reason="account_erased")
+    db.session.flush()
+    db.session.expire(user, ["memberships"])  # the ended ones are gone from the collection
     return len(memberships)
