@@ -81,9 +81,11 @@ def _register_blueprints(api) -> None:
     from exchange.discussion.routes import blp as discussion
     from exchange.organisations.routes import blp as organisations
     from exchange.pitches.routes import blp as pitches
+    from exchange.privacy.routes import blp as privacy
     from exchange.voting.routes import blp as voting
 
-    for blueprint in (accounts, organisations, challenges, pitches, voting, discussion):
+    for blueprint in (accounts, organisations, challenges, pitches, voting, discussion,
+                      privacy):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
 
 

@@ -3,10 +3,15 @@ from exchange.accounts.models import ApiToken, User
 from exchange.audit import AuditEvent
 from exchange.challenges.models import Challenge, ChallengeRater, ChallengeTag, PanelMember
 from exchange.discussion.models import Comment, CommentFlag
-from exchange.organisations.models import Membership, Organisation
+from exchange.organisations.models import (
+    Invitation,
+    Membership,
+    MembershipPeriod,
+    Organisation,
+)
 from exchange.pitches.models import Pitch, PitchTag
 from exchange.voting.models import Rating, Shortlist
 
 __all__ = ["ApiToken", "AuditEvent", "Challenge", "ChallengeRater", "ChallengeTag", "Comment",
-           "CommentFlag", "Membership", "Organisation", "PanelMember", "Pitch", "PitchTag",
-           "Rating", "Shortlist", "User"]
+           "CommentFlag", "Invitation", "Membership", "MembershipPeriod", "Organisation",
+           "PanelMember", "Pitch", "PitchTag", "Rating", "Shortlist", "User"]

@@ -91,7 +91,9 @@ def _organisations(people: dict[str, User], made: Counter) -> dict[str, Organisa
                 organisations.verify(admin, org.id)
             for email, _ in others:
                 if not is_member(people[email], org.id):
-                    organisations.add_member(owner, org.id, email, "member")
+                    # Members join by consent, here as through the API: invited, then accepting.
+                    invitation = organisations.invite(owner, org.id, email, "member")
+                    organisations.accept(people[email], invitation.id)
                     made["members"] += 1
             orgs[spec["name"]] = org
     return orgs

@@ -99,9 +99,11 @@ class Factory:
         return Org(org["id"], owner, "supplier")
 
     def member(self, org: Org, name: str = "member", role: str = "member") -> Client:
+        """Someone invited by the organisation's owner who accepted, as members join."""
         person = self.user(name)
-        ok(org.owner.post(f"/organisations/{org.id}/members",
-                          json={"email": person.email, "role": role}), 201)
+        invitation = ok(org.owner.post(f"/organisations/{org.id}/members",
+                                       json={"email": person.email, "role": role}), 202)
+        ok(person.post(f"/auth/me/invitations/{invitation['id']}/accept"))
         org.members.append(person)
         return person
 

@@ -16,7 +16,7 @@ from tests.factories import Client, ok
 # Values that depend on when the seed ran, or are secret, or random: compared by type only.
 VOLATILE = {"created_at", "updated_at", "status_changed_at", "submitted_at", "published_at",
             "joined_at", "verified_at", "deadline", "prefix", "token", "csrf_token",
-            "view_count", "views"}
+            "view_count", "views", "responded_at", "left_at", "exported_at", "revoked_at"}
 # Depends on the page size asked for: only its presence is compared.
 UNCHECKED = {"next_cursor"}
 # Keys that name the same object in a list of the example and of the answer.
@@ -86,10 +86,10 @@ def _counterpart(item, actual: list, position: int):
     return actual[position]
 
 
-def _seeded_client(app, email: str) -> Client:
+def _seeded_client(app, email: str, token_name: str = "examples") -> Client:
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
-        _, secret = accounts.create_token(user, "examples")
+        _, secret = accounts.create_token(user, token_name)
         return Client(app, secret, user.id, email, email)
 
 
@@ -123,8 +123,12 @@ def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
     rater = _seeded_client(app, _rater_of(app, 1, examples.RATING_OUT["stars"]))
     anon = Client(app)
     flag = ok(rater.post("/comments/1/flags", json=examples.FLAG_IN), 201)
+    tom = _seeded_client(app, "digital@lambeth.example", "Lambeth casework app")
+    amara = _seeded_client(app, "amara.okoye@residents.example")
     me = ok(priya.get("/auth/me"))
     organisation = ok(anon.get("/organisations/1"))
+    tom_export = ok(tom.get("/auth/me/export"))
+    invitation = ok(priya.post("/organisations/1/members", json=examples.MEMBER_IN), 202)
 
     answers = {
         "MeOut": me,
@@ -147,7 +151,15 @@ def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
         "CommentOutPage": _page_item(anon, "/pitches/1/comments?limit=100", 1),
         "FlagOut": flag,
         "Problem": rater.put("/pitches/9/rating", json={"stars": 9}).get_json(),
+        "InvitationSentOut": invitation,
+        "InvitationOutPage": ok(tom.get("/auth/me/invitations")),
+        "ExportOut": tom_export,
+        "ExportTokenOut": ok(priya.get("/auth/me/export"))["tokens"][0],
+        "OwnCommentOut": next(comment for comment in ok(amara.get("/auth/me/export"))[
+            "comments"] if comment["id"] == 1),
     }
+    answers["InvitationOut"] = answers["InvitationOutPage"]["items"][0]
+    answers["MembershipPeriodOut"] = tom_export["membership_history"][0]
     answers["TokenOut"] = answers["TokenOutPage"]["items"][0]
     answers["PanelMemberOut"] = answers["PanelMemberOutPage"]["items"][0]
     answers["CommentOut"] = answers["CommentOutPage"]["items"][0]
@@ -199,6 +211,11 @@ def test_request_examples_are_accepted(make, admin):
     ok(Client(make.app).post("/auth/register", json=examples.REGISTER_IN), 201)
     ok(officer.post("/auth/tokens", json=examples.TOKEN_IN), 201)
     organisation = ok(officer.post("/organisations", json=examples.ORGANISATION_IN), 201)
-    member = make.user("member")
-    ok(officer.post(f"/organisations/{organisation['id']}/members",
-                    json=examples.MEMBER_IN | {"email": member.email}), 201)
+    ok(officer.post(f"/organisations/{organisation['id']}/members", json=examples.MEMBER_IN),
+       202)
+    leaving = ok(Client(make.app).post("/auth/register", json=examples.REGISTER_IN | {
+        "email": "leaving@example.org"}), 201)
+    with make.app.app_context():
+        _, secret = accounts.create_token(db.session.get(User, leaving["id"]), "leaving")
+    assert Client(make.app, secret).delete("/auth/me", json=examples.ERASURE_IN
+                                           ).status_code == 204

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from exchange.accounts.models import User
 from exchange.challenges.models import Challenge
 from exchange.extensions import db
-from exchange.organisations.models import Organisation
+from exchange.organisations.models import Invitation, Membership, MembershipPeriod, Organisation
 from exchange.voting import service as voting
 from exchange.voting.tallies import recount
 from seed import load
@@ -41,6 +41,20 @@ def test_seed_loads_once_with_a_shortlist_a_live_ranking_and_exact_tallies(quick
         assert {"Uservoice", "Yoosk", "Debatewise", "GovDelivery", "Quiet Riots",
                 "Best Before Media"} <= names
         assert db.session.scalar(select(User.is_admin).where(User.email == ADMIN["email"]))
+
+        # Members other than the creators joined as anyone does: invited, then accepting.
+        joined = db.session.execute(select(Membership.organisation_id, Membership.user_id)
+                                    .where(Membership.role == "member")).all()
+        invited = db.session.execute(
+            select(Invitation.organisation_id, User.id, Invitation.status)
+            .join(User, User.email == Invitation.email)).all()
+        assert len(joined) == 2
+        assert sorted(invited) == sorted((org, user, "accepted") for org, user in joined)
+        open_periods = db.session.execute(select(MembershipPeriod.organisation_id,
+                                                 MembershipPeriod.user_id)
+                                          .where(MembershipPeriod.left_at.is_(None))).all()
+        assert sorted(open_periods) == sorted(db.session.execute(
+            select(Membership.organisation_id, Membership.user_id)).all())
 
         statuses = set(db.session.scalars(select(Challenge.status)))
         assert statuses == {"draft", "open", "voting", "shortlisted", "closed"}

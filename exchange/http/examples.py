@@ -50,9 +50,21 @@ ORGANISATION_IN = {
 ORGANISATION_OUT = {**ORGANISATION_IN, "id": 1, "status": "verified",
                     "created_at": "2026-09-01T08:00:00Z",
                     "verified_at": "2026-09-01T12:00:00Z"}
-MEMBER_IN = {"email": "digital@lambeth.example", "role": "member"}
+MEMBER_IN = {"email": "comms@lambeth.example", "role": "member"}
 MEMBER_OUT = {"user_id": 3, "display_name": "Tom Reilly", "role": "member",
               "joined_at": "2026-09-01T12:30:00Z"}
+# Priya invites Lambeth's communications team; the answer would be the same had nobody
+# registered that email, or had they already belonged.
+INVITATION_SENT_OUT = {"id": 3, "organisation_id": 1, "email": "comms@lambeth.example",
+                       "role": "member", "status": "pending",
+                       "created_at": "2026-11-05T10:00:00Z"}
+# Tom's invitation to Lambeth, as he sees it, after he accepted it.
+INVITATION_OUT = {"id": 1, "organisation": LAMBETH, "kind": "council", "role": "member",
+                  "status": "accepted", "invited_by": PRIYA,
+                  "created_at": "2026-09-01T12:00:00Z",
+                  "responded_at": "2026-09-01T12:30:00Z"}
+MEMBERSHIP_PERIOD_OUT = {"organisation": LAMBETH, "role": "member",
+                         "joined_at": "2026-09-01T12:30:00Z", "left_at": None}
 ORGANISATION_DETAIL_OUT = {
     **ORGANISATION_OUT,
     "members": [{"user_id": 2, "display_name": "Priya Shah", "role": "owner",
@@ -180,6 +192,34 @@ FLAG_OUT = {"id": 1, "comment_id": 1, "reason": FLAG_IN["reason"],
             "created_at": "2026-10-09T08:00:00Z"}
 MODERATION_IN = {"action": "hide"}
 
+# Personal data ---------------------------------------------------------------------------
+
+ERASURE_IN = {"password": "a long passphrase"}
+OWN_COMMENT_OUT = {
+    "id": 1, "pitch_id": 1, "parent_id": None, "body": COMMENT_IN["body"],
+    "status": "visible", "deleted": False, "created_at": "2026-10-08T18:40:00Z",
+    "edited_at": None,
+}
+EXPORT_TOKEN_OUT = {**TOKEN_OUT, "revoked_at": None}
+# What Tom Reilly, a Lambeth officer who sits on its panels, gets back.
+EXPORT_OUT = {
+    "exported_at": "2026-11-05T10:00:00Z",
+    "account": {"id": 3, "email": "digital@lambeth.example", "display_name": "Tom Reilly",
+                "is_admin": False, "created_at": "2026-09-01T08:00:00Z"},
+    "memberships": [{**MEMBERSHIP_OUT, "role": "member"}],
+    "membership_history": [MEMBERSHIP_PERIOD_OUT],
+    "invitations": [INVITATION_OUT],
+    "ratings": [
+        {"pitch_id": 1, "stars": 5, "is_panel": True, "created_at": "2026-10-21T19:15:00Z",
+         "updated_at": "2026-10-21T19:15:00Z"},
+        {"pitch_id": 3, "stars": 3, "is_panel": True, "created_at": "2026-10-21T19:20:00Z",
+         "updated_at": "2026-10-21T19:20:00Z"}],
+    "comments": [],
+    "flags": [],
+    "tokens": [{"id": 5, "name": "Lambeth casework app", "prefix": "oix_Qm3rT8ka",
+                "created_at": "2026-11-05T09:55:00Z", "revoked_at": None}],
+}
+
 # Problems --------------------------------------------------------------------------------
 
 PROBLEM = {
@@ -195,7 +235,8 @@ BY_SCHEMA = {
     "TokenOut": TOKEN_OUT, "NewTokenOut": NEW_TOKEN_OUT, "CsrfOut": CSRF_OUT,
     "OrganisationIn": ORGANISATION_IN, "OrganisationOut": ORGANISATION_OUT,
     "OrganisationDetailOut": ORGANISATION_DETAIL_OUT, "MemberIn": MEMBER_IN,
-    "MemberOut": MEMBER_OUT,
+    "MemberOut": MEMBER_OUT, "InvitationSentOut": INVITATION_SENT_OUT,
+    "InvitationOut": INVITATION_OUT, "MembershipPeriodOut": MEMBERSHIP_PERIOD_OUT,
     "ChallengeIn": CHALLENGE_IN, "ChallengePatch": CHALLENGE_PATCH,
     "ChallengeOut": CHALLENGE_OUT, "StatusIn": STATUS_IN, "PanelIn": PANEL_IN,
     "PanelMemberOut": PANEL_MEMBER_OUT, "StatsOut": STATS_OUT,
@@ -205,6 +246,8 @@ BY_SCHEMA = {
     "RankingOut": RANKING_OUT, "ShortlistOut": SHORTLIST_OUT,
     "CommentIn": COMMENT_IN, "CommentPatch": COMMENT_PATCH, "CommentOut": COMMENT_OUT,
     "FlagIn": FLAG_IN, "FlagOut": FLAG_OUT, "ModerationIn": MODERATION_IN,
+    "ErasureIn": ERASURE_IN, "OwnCommentOut": OWN_COMMENT_OUT,
+    "ExportTokenOut": EXPORT_TOKEN_OUT, "ExportOut": EXPORT_OUT,
     "Problem": PROBLEM,
 }
 # A page of each list: its first item, and the cursor for the next page.
@@ -212,6 +255,7 @@ PAGES = {
     "ChallengeOutPage": CHALLENGE_OUT, "PitchOutPage": PITCH_OUT,
     "CommentOutPage": COMMENT_OUT, "OrganisationOutPage": ORGANISATION_OUT,
     "PanelMemberOutPage": PANEL_MEMBER_OUT, "TokenOutPage": TOKEN_OUT,
+    "InvitationOutPage": INVITATION_OUT,
 }
 NEXT_CURSOR = "WyIyMDI2LTA5LTE1VDA5OjAwOjAwIiwxXQ"
 

@@ -2,8 +2,8 @@
 from marshmallow import Schema, fields, validate
 
 from exchange.http.pagination import PageArgs
-from exchange.http.schemas import HttpUrl, Text, UtcDateTime
-from exchange.organisations.models import KINDS, ROLES, STATUSES
+from exchange.http.schemas import HttpUrl, Summary, Text, UserRef, UtcDateTime
+from exchange.organisations.models import INVITATION_STATUSES, KINDS, ROLES, STATUSES
 
 
 class OrganisationIn(Schema):
@@ -46,3 +46,46 @@ class OrganisationListArgs(PageArgs):
 class MemberIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     role = fields.String(load_default="member", validate=validate.OneOf(ROLES))
+
+
+class InvitationSentOut(Schema):
+    """What the inviter learns: the invitation, never whether the email has an account."""
+
+    id = fields.Integer(required=True)
+    organisation_id = fields.Integer(required=True)
+    email = fields.String(required=True, metadata={"description": "Lower-cased."})
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    status = fields.String(required=True, validate=validate.OneOf(INVITATION_STATUSES))
+    created_at = UtcDateTime(required=True)
+
+
+class InvitationOut(Schema):
+    """An invitation as the person invited sees it."""
+
+    id = fields.Integer(required=True)
+    organisation = fields.Nested(Summary, required=True)
+    kind = fields.String(required=True, attribute="organisation.kind",
+                         validate=validate.OneOf(KINDS))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    status = fields.String(required=True, validate=validate.OneOf(INVITATION_STATUSES),
+                           metadata={"description": "`pending` until accepted or declined; "
+                                                    "`withdrawn` when a newer invitation "
+                                                    "replaced it."})
+    invited_by = fields.Nested(UserRef, required=True, allow_none=True, metadata={
+        "description": "Null when the inviter's account is gone."})
+    created_at = UtcDateTime(required=True)
+    responded_at = UtcDateTime(required=True, allow_none=True)
+
+
+class InvitationListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(INVITATION_STATUSES))
+
+
+class MembershipPeriodOut(Schema):
+    """One stretch of membership of an organisation."""
+
+    organisation = fields.Nested(Summary, required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    joined_at = UtcDateTime(required=True)
+    left_at = UtcDateTime(required=True, allow_none=True, metadata={
+        "description": "Null while the membership lasts."})
