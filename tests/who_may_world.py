@@ -68,11 +68,14 @@ def build(make: Factory, stage: str) -> World:
         "newcomer": make.user("newcomer"),
     }
     spare = ok(people["person"].post("/auth/tokens", json={"name": "spare"}), 201)
+    invitation = ok(supplier_org.owner.post(f"/organisations/{supplier_org.id}/members",
+                                            json={"email": people["person"].email}), 202)
     challenge = make.challenge(council, "draft" if stage == "draft" else "open")
     ok(council.owner.post(f"/challenges/{challenge['id']}/panel",
                           json={"user_id": people["expert"].id}), 201)
     ids = {"challenge_id": challenge["id"], "organisation_id": organisation.id,
-           "token_id": spare["id"], "council_id": council.id, "supplier_id": supplier_org.id}
+           "token_id": spare["id"],
+           "invitation_id": invitation["id"], "council_id": council.id, "supplier_id": supplier_org.id}
     if stage != "draft":
         ids |= _discussion_and_ratings(make, people, challenge, supplier_org)
     if stage in ("voting", "shortlisted"):

@@ -29,7 +29,9 @@ def is_officer_of(user, council: Organisation) -> bool:
 
 
 def may_manage_members(user, organisation: Organisation) -> bool:
-    return bool(user and (user.is_admin or role_in(user, organisation.id) == "owner"))
+    """Owners invite and remove members. Admins do not: membership is the organisation's
+    own business, by consent (an admin verifies councils and moderates, nothing more)."""
+    return role_in(user, organisation.id) == "owner"
 
 
 def may_verify(user) -> bool:

@@ -113,7 +113,7 @@ def _leave(membership: Membership, now) -> None:
 
 
 def invite(user: User, organisation_id: int, email: str, role: str) -> Invitation:
-    """An owner (or admin) invites an email; the answer is the same whoever owns it."""
+    """An owner invites an email; the answer is the same whoever owns it."""
     organisation = _lock(organisation_id, user)
     if not policy.may_manage_members(user, organisation):
         raise NotAllowed("Only the organisation's owners may invite members.")
@@ -192,7 +192,7 @@ def decline(user: User, invitation_id: int) -> Invitation:
 
 
 def remove_member(user: User, organisation_id: int, member_id: int) -> None:
-    """An owner (or admin) removes a member, or a member leaves; the last owner stays."""
+    """An owner removes a member, or a member leaves; the last owner stays."""
     # The lock makes checking who may, counting the owners and removing one a single step:
     # of two owners removing each other at once, the second finds itself no longer owner.
     organisation = _lock(organisation_id, user)
