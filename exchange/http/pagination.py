@@ -68,18 +68,19 @@ INT64 = (-(2**63), 2**63 - 1)
 
 
 def _decode_value(raw, kind: type):
-    """One value of a cursor, exactly as encode_cursor writes it, or ValueError: what the
-    cursor holds is compared with columns, so a forged one must fail here, not in SQL."""
+    """One value of a cursor, exactly as encode_cursor writes it, or ValueError/TypeError:
+    what the cursor holds is compared with columns, so a forged one must fail here, not in
+    SQL."""
     if kind is datetime:
         if not isinstance(raw, str):
-            raise ValueError("not a timestamp")
+            raise TypeError("not a timestamp")
         value = datetime.fromisoformat(raw)
         # Stored times are naive UTC; an aware one cannot be compared with them.
         if value.tzinfo is not None:
             raise ValueError("a timestamp with an offset")
         return value
     if isinstance(raw, bool):
-        raise ValueError("not a number")
+        raise TypeError("not a number")
     if kind is float:
         if not isinstance(raw, (int, float)) or not math.isfinite(float(raw)):
             raise ValueError("not a finite number")

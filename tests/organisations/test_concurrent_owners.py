@@ -1,5 +1,6 @@
 """Two owners removing each other at once leave one owner (PostgreSQL: real row locks)."""
 import threading
+from functools import partial
 
 import pytest
 
@@ -44,8 +45,8 @@ def test_two_owners_removing_each_other_at_once_always_leave_one_owner(make, wid
         first = Client(wide_app, org.owner.token)
         other = Client(wide_app, second.token)
         responses = _in_parallel([
-            lambda: first.delete(f"/organisations/{org.id}/members/{second.id}"),
-            lambda: other.delete(f"/organisations/{org.id}/members/{org.owner.id}")])
+            partial(first.delete, f"/organisations/{org.id}/members/{second.id}"),
+            partial(other.delete, f"/organisations/{org.id}/members/{org.owner.id}")])
         # The second to get the lock is either no longer an owner (403) or would be
         # removing the last one (409); either way it changes nothing.
         statuses = sorted(r.status_code for r in responses)
