@@ -94,6 +94,17 @@ def app(migrated):
 
 
 @pytest.fixture
+def wide_app(app):
+    """The same database, with a pool big enough for many threads at once
+    (tests/parallel.py)."""
+    wide = create_app(TEST_SETTINGS | {"SQLALCHEMY_ENGINE_OPTIONS": {
+        "pool_size": 50, "max_overflow": 10}})
+    yield wide
+    with wide.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
 def make(app):
     """Factory functions with sensible defaults and **overrides (see tests/factories.py)."""
     return Factory(app)

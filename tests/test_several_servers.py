@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from exchange import config, create_app
 from exchange.voting.tallies import recount
 from tests.conftest import DATABASE_URL, ROOT, TEST_SETTINGS
 from tests.factories import API, ok
+from tests.parallel import in_parallel
 
 SHARED_SECRET = "one-secret-for-every-server"
 STARTUP_WAIT = 120  # seconds a server may take to start on a busy machine: not a test
@@ -267,20 +267,6 @@ def test_the_sign_in_limit_counts_attempts_on_both_servers_together(servers, fre
                                                       "password": "correct horse"}).status == 429
 
 
-def _in_parallel(calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        results[i] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    return results
 
 
 def test_parallel_ratings_split_across_both_servers_leave_exact_tallies(servers, app, make,
@@ -296,14 +282,14 @@ def test_parallel_ratings_split_across_both_servers_leave_exact_tallies(servers,
                               {"Authorization": f"Bearer {rater.token}"}).status
 
     first = [1 + i % 5 for i in range(30)]
-    assert _in_parallel([lambda i=i: rate((a, b)[i % 2], raters[i], first[i])
-                         for i in range(30)]) == [200] * 30
+    assert in_parallel([lambda i=i: rate((a, b)[i % 2], raters[i], first[i])
+                         for i in range(30)], timeout=300) == [200] * 30
     # The first ten change their minds, each on the other server than the first time,
     # while the last ten rate again with the same stars.
     final = [5 if i < 10 else first[i] for i in range(30)]
     changes = [lambda i=i: rate((b, a)[i % 2], raters[i], final[i])
                for i in [*range(10), *range(20, 30)]]
-    assert _in_parallel(changes) == [200] * 20
+    assert in_parallel(changes, timeout=300) == [200] * 20
 
     # By hand: first = 1..5 six times each (sum 90); raters 0-9 had 1,2,3,4,5,1,2,3,4,5 and
     # now have 5 (sum 30 → 50), so the count stays 30 and the sum is 90 - 30 + 50 = 110.

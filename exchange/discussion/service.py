@@ -86,7 +86,7 @@ def _as_seen_by(user, comment: Comment) -> dict:
 
 # ---- counters -------------------------------------------------------------------------------
 
-def _count_shown(pitch_id: int, challenge_id: int, delta: int) -> None:
+def count_shown(pitch_id: int, challenge_id: int, delta: int) -> None:
     """Add `delta` to the shown-comment counts of the pitch and its challenge."""
     # Challenge before pitch: the lock order every write follows (see exchange/rows.py).
     db.session.execute(update(Challenge).where(Challenge.id == challenge_id)
@@ -144,7 +144,7 @@ def post(user, pitch_id: int, fields: dict) -> dict:
     comment = Comment(pitch_id=pitch.id, author_id=user.id, parent_id=parent_id,
                       body=fields["body"], status="visible", reply_count=0, flag_count=0)
     db.session.add(comment)
-    _count_shown(pitch.id, pitch.challenge_id, 1)
+    count_shown(pitch.id, pitch.challenge_id, 1)
     db.session.commit()
     return _as_seen_by(user, comment)
 
@@ -173,7 +173,7 @@ def delete(user, comment_id: int) -> None:
     if comment.deleted_at is not None:
         raise Conflict("This comment is already deleted.")
     if _is_shown(comment):
-        _count_shown(comment.pitch_id, comment.pitch.challenge_id, -1)
+        count_shown(comment.pitch_id, comment.pitch.challenge_id, -1)
     audit.record(user, "comment.deleted", "comment", comment.id, pitch_id=comment.pitch_id,
                  by_author=policy.is_author(user, comment))
     if comment.reply_count:
@@ -240,7 +240,7 @@ def moderate(user, comment_id: int, action: str) -> dict:
         raise Conflict(f"This comment is already {comment.status}.")
     comment.status = after
     comment.moderated_at = utcnow()
-    _count_shown(comment.pitch_id, comment.pitch.challenge_id, delta)
+    count_shown(comment.pitch_id, comment.pitch.challenge_id, delta)
     audit.record(user, f"comment.{'hidden' if action == 'hide' else 'restored'}", "comment",
                  comment.id, pitch_id=comment.pitch_id, before=before, after=after)
     db.session.commit()

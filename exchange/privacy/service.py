@@ -10,6 +10,7 @@ from exchange.accounts.models import ApiToken, User
 from exchange.accounts.service import check_password, normalise_email
 from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
+from exchange.discussion import service as discussion
 from exchange.discussion.models import Comment, CommentFlag
 from exchange.extensions import db
 from exchange.http.errors import NotAllowed
@@ -126,20 +127,10 @@ def _anonymise_comments(comments) -> None:
     for row in comments:
         comment = db.session.get(Comment, row.id)
         if comment.deleted_at is None and comment.status == "visible":
-            _count_shown(row.pitch_id, row.challenge_id, -1)
+            discussion.count_shown(row.pitch_id, row.challenge_id, -1)
         comment.deleted_at = comment.deleted_at or now
         comment.body = ""
         comment.author_id = None
-
-
-def _count_shown(pitch_id: int, challenge_id: int, delta: int) -> None:
-    """The shown-comment counts of a pitch and its challenge, as discussion keeps them."""
-    db.session.execute(update(Challenge).where(Challenge.id == challenge_id)
-                       .values(comment_count=Challenge.comment_count + delta),
-                       execution_options={"synchronize_session": False})
-    db.session.execute(update(Pitch).where(Pitch.id == pitch_id)
-                       .values(comment_count=Pitch.comment_count + delta),
-                       execution_options={"synchronize_session": False})
 
 
 def _withdraw_flags(flags) -> None:

@@ -1,42 +1,18 @@
 """Parallel ratings never double-count (PostgreSQL: real row locks and parallel sessions)."""
-import threading
 
 import pytest
 
-from exchange import create_app
 from exchange.voting.tallies import recount
-from tests.conftest import DATABASE_URL, TEST_SETTINGS
+from tests.conftest import DATABASE_URL
 from tests.factories import Client, ok
+from tests.parallel import in_parallel
 
 pytestmark = pytest.mark.skipif(not DATABASE_URL.startswith("postgresql"),
                                 reason="needs PostgreSQL's concurrent sessions")
 
 
-def _in_parallel(calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        results[i] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
-@pytest.fixture
-def wide_app(app):
-    """The same database, with a pool big enough for every thread at once."""
-    wide = create_app(TEST_SETTINGS | {"SQLALCHEMY_ENGINE_OPTIONS": {
-        "pool_size": 50, "max_overflow": 10}})
-    yield wide
-    from exchange.extensions import db
-    with wide.app_context():
-        db.engine.dispose()
 
 
 def test_forty_people_rating_one_pitch_at_once_count_once_each(make, council, supplier_org,
@@ -45,7 +21,7 @@ def test_forty_people_rating_one_pitch_at_once_count_once_each(make, council, su
     pitch = make.pitch(challenge["id"], supplier_org)
     raters = [Client(wide_app, p.token) for p in (make.user("rater") for _ in range(40))]
     stars = [1 + i % 5 for i in range(40)]
-    responses = _in_parallel([
+    responses = in_parallel([
         (lambda r=r, s=s: r.put(f"/pitches/{pitch['id']}/rating", json={"stars": s}))
         for r, s in zip(raters, stars)])
     assert [r.status_code for r in responses] == [200] * 40
@@ -64,7 +40,7 @@ def test_one_person_changing_stars_from_twenty_requests_counts_once(make, counci
     challenge = make.challenge(council, "open")
     pitch = make.pitch(challenge["id"], supplier_org)
     me = Client(wide_app, citizen.token)
-    responses = _in_parallel([
+    responses = in_parallel([
         (lambda s=1 + i % 5: me.put(f"/pitches/{pitch['id']}/rating", json={"stars": s}))
         for i in range(20)])
     assert [r.status_code for r in responses] == [200] * 20
