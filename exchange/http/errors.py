@@ -49,6 +49,12 @@ class Invalid(DomainError):
     status, title, slug = 422, "Invalid fields", "validation"
 
 
+class Unavailable(DomainError):
+    """A dependency (the database) cannot be reached: retry later (see http/outage.py)."""
+
+    status, title, slug = 503, "Service unavailable", "unavailable"
+
+
 def problem(status: int, title: str, detail: str, slug: str, errors=None, headers=None):
     """Build a problem+json response."""
     body = {"type": f"urn:exchange:problem:{slug}", "title": title, "status": status,
@@ -151,9 +157,3 @@ def register_error_handlers(app: Flask) -> None:
         log.exception("Unhandled error")
         return problem(500, "Internal server error", "Something went wrong on our side.",
                        "internal")
-
-
-class Unavailable(DomainError):
-    """A dependency (the database) cannot be reached: retry later (see http/outage.py)."""
-
-    status, title, slug = 503, "Service unavailable", "unavailable"
