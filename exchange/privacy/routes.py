@@ -1,6 +1,7 @@
 """Endpoints for a person's rights over their data: a copy of it, and erasure."""
 from flask_login import logout_user
 
+from exchange.accounts.routes import AUTH_LIMIT
 from exchange.extensions import limiter
 from exchange.http.auth import signed_in_user
 from exchange.http.openapi import ExchangeBlueprint
@@ -9,9 +10,8 @@ from exchange.privacy import schemas, service
 blp = ExchangeBlueprint("privacy", __name__,
                         description="Personal data: export everything, erase the account")
 
-# Erasing asks for the password: a stolen token must not be a way to guess it quickly.
-ERASE_LIMIT = "20 per minute"
-
+# Erasing asks for the password: a stolen token must not be a way to guess it faster than
+# signing in allows, so it shares sign-in's limit.
 
 @blp.get("/auth/me/export")
 @blp.signed_in
@@ -23,7 +23,7 @@ def export():
 
 @blp.delete("/auth/me")
 @blp.signed_in
-@limiter.limit(ERASE_LIMIT)
+@limiter.limit(AUTH_LIMIT)
 @blp.arguments(schemas.ErasureIn)
 @blp.response(204)
 @blp.problems(403, 409, 429)
