@@ -1,4 +1,5 @@
 """A council's need, its tags, and the experts on its panel."""
+import secrets
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text
@@ -21,6 +22,7 @@ class Challenge(db.Model):
         CheckConstraint("shortlist_size >= 1", name="shortlist_size"),
         CheckConstraint("min_ratings >= 0", name="min_ratings"),
         CheckConstraint("prior_weight >= 0", name="prior_weight"),
+        CheckConstraint("min_account_age_hours >= 0", name="min_account_age_hours"),
         # One index per list order: led by status for `?status=` lists, and bare for the
         # public list, whose "not a draft" filter is a range no status-led index can order.
         Index("ix_challenges_new", "created_at", "id"),
@@ -43,6 +45,9 @@ class Challenge(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # When the challenge first opened: membership "while the challenge was open or voting"
+    # and "accounts made after the challenge opened" are measured from it.
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     # Shortlist settings.
     shortlist_size: Mapped[int] = mapped_column(Integer, default=5)
@@ -50,6 +55,11 @@ class Challenge(db.Model):
     prior_weight: Mapped[float] = mapped_column(Float, default=5.0)
     method: Mapped[str] = mapped_column(String(16), default="bayesian")
     panel_weight: Mapped[float] = mapped_column(Float, default=0.0)
+    # Integrity: ratings from accounts younger than this when they rated are kept, excluded.
+    min_account_age_hours: Mapped[int] = mapped_column(Integer, default=0)
+    # A fresh salt per challenge for the keyed hash of raters' network prefixes, so one
+    # network cannot be followed from challenge to challenge.
+    network_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
     # Denormalised totals, changed in the same transaction as what they count.
     view_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -108,3 +118,19 @@ class ChallengeRater(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
     ratings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PanelConflict(db.Model):
+    """A panel member's declared conflict with one pitch: their rating of it is excluded."""
+
+    __tablename__ = "panel_conflicts"
+
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    pitch_id: Mapped[int] = mapped_column(
+        ForeignKey("pitches.id", ondelete="CASCADE"), primary_key=True, index=True)
+    declared_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

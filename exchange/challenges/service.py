@@ -104,6 +104,8 @@ def move(user, challenge_id: int, target: str) -> Challenge:
                  before=challenge.status, after=target)
     challenge.status = target
     challenge.status_changed_at = challenge.updated_at = utcnow()
+    if target == "open" and challenge.opened_at is None:
+        challenge.opened_at = challenge.status_changed_at
     db.session.commit()
     return challenge
 
