@@ -4,6 +4,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from limits import parse_many
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 SECRET_KEY_FILE = "secret_key"
 
@@ -23,6 +25,51 @@ def _whole_number(name: str, default: int, *, least: int = 0) -> int:
     if value < least:
         raise ValueError(f"{name} must be a whole number of at least {least}, not {raw!r}.")
     return value
+
+
+def _rate(name: str, default: str) -> str:
+    """A rate limit string such as "10 per minute; 200 per hour", checked at start-up: a
+    malformed one would otherwise be dropped by the limiter at the first request, silently."""
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        parse_many(raw)
+    except ValueError as error:
+        raise ValueError(f"{name} is not a rate limit such as '10 per minute': {raw!r}.") \
+            from error
+    return raw
+
+
+# Rate limits (exchange/http/limits.py): each operation counts per account (the signed-in
+# user) and per network (the client's /24 or /48), both shared by every server through
+# RATELIMIT_STORAGE_URI. Set through the environment variable of the same name. The
+# numbers: a person reading pitches spends several seconds on each, so 60 rating changes a
+# minute lets one rate a whole challenge (200 pitches) in one sitting without a pause,
+# while a script changing a rating 200 times is stopped at the 61st. A network allows ten
+# such people at full speed (an office or a library behind one address). Comments are
+# written, not clicked: 10 a minute is more than anyone types, 200 an hour caps a patient
+# flood, and 100 a minute lets a room of people discuss at once.
+RATE_LIMIT_DEFAULTS = {
+    # Sign-in, password change and erasure, per client address: password guessing.
+    "RATELIMIT_SIGN_IN_PER_ADDRESS": "20 per minute",
+    # Someone cycling addresses within one network: five addresses' worth a minute, still
+    # more than an office signing in at nine o'clock.
+    "RATELIMIT_SIGN_IN_PER_NETWORK": "100 per minute",
+    # A venue's Wi-Fi at a launch event signs up a hundred people in an hour.
+    "RATELIMIT_REGISTER_PER_NETWORK": "100 per hour",
+    "RATELIMIT_TOKENS_PER_ACCOUNT": "20 per hour",
+    "RATELIMIT_TOKENS_PER_NETWORK": "100 per hour",
+    "RATELIMIT_RATING_PER_ACCOUNT": "60 per minute",
+    "RATELIMIT_RATING_PER_NETWORK": "600 per minute",
+    "RATELIMIT_COMMENTS_PER_ACCOUNT": "10 per minute; 200 per hour",
+    "RATELIMIT_COMMENTS_PER_NETWORK": "100 per minute",
+    # Flagging is one click per comment; a moderator's queue needs no more than this.
+    "RATELIMIT_FLAGS_PER_ACCOUNT": "20 per minute",
+    "RATELIMIT_FLAGS_PER_NETWORK": "100 per minute",
+    # Each invitation may send an email: an owner bringing a whole team in stays well
+    # under 30 an hour; a script mailing strangers does not.
+    "RATELIMIT_INVITATIONS_PER_ACCOUNT": "30 per hour",
+    "RATELIMIT_INVITATIONS_PER_NETWORK": "100 per hour",
+}
 
 
 def _database_url() -> str:
@@ -105,6 +152,7 @@ def from_environment() -> dict:
         # Behind N load balancers or proxies the client's address is in X-Forwarded-For;
         # rate limits count per client, so trust that header from exactly that many hops.
         "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0),
+        **{name: _rate(name, default) for name, default in RATE_LIMIT_DEFAULTS.items()},
         # Cookies: HttpOnly and SameSite always, Secure in production.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

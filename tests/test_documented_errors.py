@@ -6,8 +6,9 @@ operations without a request here fails the test, as does a request whose answer
 """
 import pytest
 
+from exchange import create_app
 from tests.contract import schema_validator
-from tests.factories import API, ok
+from tests.factories import API, Client, ok
 
 MALFORMED = {"data": "{", "content_type": "application/json"}
 FORM = {"data": {"title": "New"}}
@@ -48,6 +49,7 @@ def _requests(w) -> dict[tuple[str, str], dict[int, callable]]:
             404: lambda: citizen.put("/pitches/999999/rating", json={"stars": 4}),
             409: lambda: citizen.put(f"/pitches/{w['withdrawn']}/rating", json={"stars": 4}),
             422: lambda: citizen.put(f"{pitch}/rating", json={"stars": 3.5}),
+            429: lambda: _past_the_rating_limit(citizen, pitch),
         },
         ("post", "/api/v1/challenges"): {
             400: lambda: officer.post("/challenges", **MALFORMED),
@@ -92,6 +94,17 @@ def _requests(w) -> dict[tuple[str, str], dict[int, callable]]:
             422: lambda: anon.get(f"{challenge}/ranking?method=loudest"),
         },
     }
+
+
+def _past_the_rating_limit(citizen, pitch):
+    """A second rating change on an app with the limiter on and one change an hour."""
+    from tests.conftest import TEST_SETTINGS
+
+    limited = create_app(TEST_SETTINGS | {"RATELIMIT_ENABLED": True,
+                                          "RATELIMIT_RATING_PER_ACCOUNT": "1 per hour"})
+    rater = Client(limited, citizen.token)
+    ok(rater.put(f"{pitch}/rating", json={"stars": 4}))
+    return rater.put(f"{pitch}/rating", json={"stars": 5})
 
 
 def _closed_then_patch(officer, challenge_id):

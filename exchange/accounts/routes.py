@@ -5,19 +5,22 @@ from flask_wtf.csrf import generate_csrf
 from exchange.accounts import schemas, service
 from exchange.accounts.models import ApiToken
 from exchange.extensions import limiter
+from exchange.http import limits
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.openapi import ExchangeBlueprint
 from exchange.http.pagination import PageArgs, SortKey, envelope, link_header, page_of, paginate
 
 blp = ExchangeBlueprint("accounts", __name__, description="Registering, signing in, API tokens")
 
-# Guessing passwords or flooding sign-ups is slowed per client address. Each limit's
-# error_message says what there were too many of; the 429 adds when to try again.
-AUTH_LIMIT = "20 per minute"
+# Guessing passwords or flooding sign-ups is slowed per client address, and per network
+# (exchange/http/limits.py) for someone cycling addresses. Each limit's error_message says
+# what there were too many of; the 429 adds when to try again.
+AUTH_LIMIT = limits.setting("RATELIMIT_SIGN_IN_PER_ADDRESS")
 
 
 @blp.post("/auth/register")
 @limiter.limit(AUTH_LIMIT, error_message="Too many sign-up attempts")
+@limits.per_network("register")
 @blp.arguments(schemas.RegisterIn)
 @blp.response(201, schemas.UserOut)
 @blp.problems(409, 422, 429)
@@ -30,6 +33,7 @@ def register(body):
 
 @blp.post("/auth/login")
 @limiter.limit(AUTH_LIMIT, error_message="Too many sign-in attempts")
+@limits.per_network("sign_in")
 @blp.arguments(schemas.LoginIn)
 @blp.response(200, schemas.MeOut, headers={"Set-Cookie": {
     "description": "The session cookie (HttpOnly, SameSite=Lax); with `remember`, also a "
@@ -91,6 +95,7 @@ def csrf_token():
 @blp.post("/auth/tokens")
 @blp.signed_in
 @limiter.limit(AUTH_LIMIT, error_message="Too many new API tokens")
+@limits.per_account_and_network("tokens")
 @blp.arguments(schemas.TokenIn)
 @blp.response(201, schemas.NewTokenOut)
 @blp.problems(403, 429)

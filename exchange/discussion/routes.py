@@ -1,5 +1,6 @@
 """Endpoints for comments, flags and moderation."""
 from exchange.discussion import schemas, service
+from exchange.http import limits
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.openapi import ExchangeBlueprint
 from exchange.http.pagination import PageArgs, envelope, link_header, page_of
@@ -19,9 +20,10 @@ def list_comments(args, pitch_id):
 
 @blp.post("/pitches/<int:pitch_id>/comments")
 @blp.signed_in
+@limits.per_account_and_network("comments")
 @blp.arguments(schemas.CommentIn)
 @blp.response(201, schemas.CommentOut)
-@blp.problems(403, 404, 409)
+@blp.problems(403, 404, 409, 429)
 def post_comment(body, pitch_id):
     """Comment on a pitch, or reply with `parent_id`, until its challenge closes."""
     return service.post(signed_in_user(), pitch_id, body)
@@ -29,9 +31,10 @@ def post_comment(body, pitch_id):
 
 @blp.patch("/comments/<int:comment_id>")
 @blp.signed_in
+@limits.per_account_and_network("comments")
 @blp.arguments(schemas.CommentPatch)
 @blp.response(200, schemas.CommentOut)
-@blp.problems(403, 404, 409)
+@blp.problems(403, 404, 409, 429)
 def edit_comment(body, comment_id):
     """Edit your comment (not once deleted or hidden, nor after the challenge closes)."""
     return service.edit(signed_in_user(), comment_id, body["body"])
@@ -48,9 +51,10 @@ def delete_comment(comment_id):
 
 @blp.post("/comments/<int:comment_id>/flags")
 @blp.signed_in
+@limits.per_account_and_network("flags")
 @blp.arguments(schemas.FlagIn)
 @blp.response(201, schemas.FlagOut)
-@blp.problems(403, 404, 409)
+@blp.problems(403, 404, 409, 429)
 def flag_comment(body, comment_id):
     """Flag someone else's comment for the moderators, once per person."""
     return service.flag(signed_in_user(), comment_id, body["reason"])

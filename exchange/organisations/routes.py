@@ -1,4 +1,5 @@
 """Endpoints for councils, suppliers and their members."""
+from exchange.http import limits
 from exchange.http.auth import signed_in_user
 from exchange.http.openapi import ExchangeBlueprint
 from exchange.http.pagination import SortKey, envelope, link_header, page_of, paginate
@@ -49,9 +50,10 @@ def verify_organisation(organisation_id):
 
 @blp.post("/organisations/<int:organisation_id>/members")
 @blp.signed_in
+@limits.per_account_and_network("invitations")
 @blp.arguments(schemas.MemberIn)
 @blp.response(202, schemas.InvitationSentOut)
-@blp.problems(403, 404)
+@blp.problems(403, 404, 429)
 def invite_member(body, organisation_id):
     """Invite someone by email, as `owner` or `member` (owners only).
 

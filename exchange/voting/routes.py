@@ -1,4 +1,5 @@
 """Endpoints for ratings, the live ranking and the shortlist."""
+from exchange.http import limits
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.openapi import ExchangeBlueprint
 from exchange.voting import schemas, service
@@ -8,9 +9,10 @@ blp = ExchangeBlueprint("voting", __name__, description="Ratings, ranking and sh
 
 @blp.put("/pitches/<int:pitch_id>/rating")
 @blp.signed_in
+@limits.per_account_and_network("rating")
 @blp.arguments(schemas.RatingIn)
 @blp.response(200, schemas.RatingOut)
-@blp.problems(403, 404, 409)
+@blp.problems(403, 404, 409, 429)
 def rate(body, pitch_id):
     """Give or change your rating: 1-5 whole stars, one per person per pitch."""
     return service.rate(signed_in_user(), pitch_id, body["stars"])
@@ -27,8 +29,9 @@ def own_rating(pitch_id):
 
 @blp.delete("/pitches/<int:pitch_id>/rating")
 @blp.signed_in
+@limits.per_account_and_network("rating")
 @blp.response(204)
-@blp.problems(403, 404, 409)
+@blp.problems(403, 404, 409, 429)
 def unrate(pitch_id):
     """Take back your rating while the challenge takes ratings."""
     service.unrate(signed_in_user(), pitch_id)
