@@ -32,6 +32,8 @@ from tests.parallel import in_parallel
 
 SHARED_SECRET = "one-secret-for-every-server"
 STARTUP_WAIT = 120  # seconds a server may take to start on a busy machine: not a test
+RATING_LIMIT = 6  # rating changes per account on the two servers (their environment)
+COMMENT_LIMIT = 4
 
 # ---- One key, made once, for every worker and restart ------------------------------------
 
@@ -186,7 +188,10 @@ def servers(redis_url, migrated):
     environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | {
         "DATABASE_URL": DATABASE_URL, "SECRET_KEY": SHARED_SECRET,
         "RATELIMIT_STORAGE_URI": redis_url, "RATELIMIT_ENABLED": "true",
-        "EXCHANGE_ENV": "development", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+        "EXCHANGE_ENV": "development", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Small per-account limits, counted by the hour so no window ends during a test.
+        "RATELIMIT_RATING_PER_ACCOUNT": f"{RATING_LIMIT} per hour",
+        "RATELIMIT_COMMENTS_PER_ACCOUNT": f"{COMMENT_LIMIT} per hour"}
     started, servers = [], []
     try:
         for name in ("a", "b"):
@@ -265,6 +270,58 @@ def test_the_sign_in_limit_counts_attempts_on_both_servers_together(servers, fre
     for server in (a, b):
         assert server.request("POST", "/auth/login", {"email": person.email,
                                                       "password": "correct horse"}).status == 429
+
+
+def _limited(answer: Answer) -> bool:
+    assert answer.headers["Content-Type"].startswith("application/problem+json")
+    assert answer.body["type"] == "urn:exchange:problem:rate-limited"
+    return int(answer.headers["Retry-After"]) > 0
+
+
+def test_rating_changes_past_the_limit_are_refused_whichever_server_counts_them(
+        servers, fresh_limits, make, council, supplier_org):
+    a, b = servers
+    challenge = make.challenge(council, "open")
+    pitch = make.pitch(challenge["id"], supplier_org)
+    rater, neighbour = make.user("rater"), make.user("neighbour")
+    path = f"/pitches/{pitch['id']}/rating"
+    statuses = []
+    for change in range(RATING_LIMIT + 4):
+        answer = (a, b)[change % 2].request("PUT", path, {"stars": 1 + change % 5},
+                                            {"Authorization": f"Bearer {rater.token}"})
+        statuses.append(answer.status)
+        if answer.status == 429:
+            assert _limited(answer)
+    # Six changes a rater, counted on both servers together; taking it back is a change.
+    assert statuses == [200] * 6 + [429] * 4
+    assert b.request("DELETE", path, None,
+                     {"Authorization": f"Bearer {rater.token}"}).status == 429
+    assert ok(rater.get(path))["stars"] == 1  # the sixth change gave 1 + 5 % 5 stars
+    tally = a.request("GET", f"/pitches/{pitch['id']}").body["tally"]["public"]
+    assert (tally["count"], tally["sum"]) == (1, 1)
+    # Someone else on the same machine counts on their own.
+    assert b.request("PUT", path, {"stars": 4},
+                     {"Authorization": f"Bearer {neighbour.token}"}).status == 200
+
+
+def test_comments_past_the_limit_are_refused_whichever_server_counts_them(
+        servers, fresh_limits, make, council, supplier_org):
+    a, b = servers
+    challenge = make.challenge(council, "open")
+    pitch = make.pitch(challenge["id"], supplier_org)
+    writer = make.user("writer")
+    path = f"/pitches/{pitch['id']}/comments"
+    statuses = []
+    for n in range(COMMENT_LIMIT + 3):
+        answer = (a, b)[n % 2].request("POST", path, {"body": f"Comment {n}"},
+                                       {"Authorization": f"Bearer {writer.token}"})
+        statuses.append(answer.status)
+        if answer.status == 429:
+            assert _limited(answer)
+    assert statuses == [201] * 4 + [429] * 3
+    bodies = [c["body"] for c in b.request("GET", path).body["items"]]
+    assert bodies == ["Comment 0", "Comment 1", "Comment 2", "Comment 3"]
+    assert a.request("GET", f"/pitches/{pitch['id']}").body["comment_count"] == 4
 
 
 
