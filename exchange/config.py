@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from limits import parse_many
+from limits import parse_many  # flask-limiter's own parser (its `limits` package)
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 SECRET_KEY_FILE = "secret_key"
@@ -65,8 +65,9 @@ RATE_LIMIT_DEFAULTS = {
     # Flagging is one click per comment; a moderator's queue needs no more than this.
     "RATELIMIT_FLAGS_PER_ACCOUNT": "20 per minute",
     "RATELIMIT_FLAGS_PER_NETWORK": "100 per minute",
-    # Each invitation may send an email: an owner bringing a whole team in stays well
-    # under 30 an hour; a script mailing strangers does not.
+    # Each invitation puts an organisation in a stranger's list of invitations: an owner
+    # bringing a whole team in stays well under 30 an hour; a script inviting every
+    # address it knows does not.
     "RATELIMIT_INVITATIONS_PER_ACCOUNT": "30 per hour",
     "RATELIMIT_INVITATIONS_PER_NETWORK": "100 per hour",
 }

@@ -5,9 +5,10 @@ database with it on and small limits (per hour, so no window ends during a test)
 people, challenges and pitches are made first, through the usual test app, and then speak
 to the limited app with the same tokens from addresses chosen with REMOTE_ADDR.
 """
+import pytest
 from sqlalchemy import func, select
 
-from exchange import create_app
+from exchange import config, create_app
 from exchange.discussion.models import Comment, CommentFlag
 from exchange.extensions import db
 from exchange.organisations.models import Invitation
@@ -265,6 +266,12 @@ def test_without_trusted_proxies_x_forwarded_for_is_ignored(app, make, pitch):
     # A forged header naming yet another network is still counted by the real address.
     refused(rate(second, ELSEWHERE, 3), "rating changes from this network")
     assert public_tally(first, pitch) == (2, 3)
+
+
+def test_a_malformed_limit_stops_the_app_at_start_up(monkeypatch):
+    monkeypatch.setenv("RATELIMIT_RATING_PER_ACCOUNT", "sixty a minute")
+    with pytest.raises(ValueError, match="RATELIMIT_RATING_PER_ACCOUNT is not a rate limit"):
+        config.from_environment()
 
 
 # ---- The document ------------------------------------------------------------------------
