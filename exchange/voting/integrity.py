@@ -80,10 +80,11 @@ class PitchSignals:
 
 
 def made_after_opening(fact: RatingFact, opened_at: datetime | None) -> bool:
-    """The rater's account was made after the challenge opened (unknown age: no)."""
+    """The rater's account was made (rated_at minus its age then) strictly after the
+    challenge opened; an unknown age, or a challenge never opened, says no."""
     if opened_at is None or fact.account_age_hours is None:
         return False
-    return fact.rated_at - timedelta(hours=fact.account_age_hours) < opened_at
+    return fact.rated_at - timedelta(hours=fact.account_age_hours) > opened_at
 
 
 def busiest_window(times: list[datetime], minutes: int) -> tuple[int, datetime | None]:
