@@ -73,6 +73,35 @@ RATE_LIMIT_DEFAULTS = {
 }
 
 
+def _fraction(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    value = float(raw)
+    if not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a number from 0 to 1, not {raw!r}.")
+    return value
+
+
+def integrity_rules() -> dict:
+    """The published thresholds of the integrity signals (docs/integrity.md): a pitch is
+    flagged when a measure goes strictly past its threshold, and never with fewer than
+    INTEGRITY_MIN_RATINGS public ratings. The report echoes them, so the rules are open."""
+    return {
+        # burst: more than this many ratings of one pitch within INTEGRITY_BURST_MINUTES.
+        "INTEGRITY_BURST_RATINGS": _whole_number("INTEGRITY_BURST_RATINGS", 20, least=1),
+        "INTEGRITY_BURST_MINUTES": _whole_number("INTEGRITY_BURST_MINUTES", 10, least=1),
+        # new_accounts: more than this share from accounts made after the challenge opened.
+        "INTEGRITY_NEW_ACCOUNT_SHARE": _fraction("INTEGRITY_NEW_ACCOUNT_SHARE", 0.5),
+        # network_cluster: more than this share from one network (/24 or /48).
+        "INTEGRITY_CLUSTER_SHARE": _fraction("INTEGRITY_CLUSTER_SHARE", 0.5),
+        # one_sided: stars further than this (total variation) from the rest of the challenge.
+        "INTEGRITY_ONE_SIDED_DISTANCE": _fraction("INTEGRITY_ONE_SIDED_DISTANCE", 0.7),
+        # The minimum sample: a pitch with fewer public ratings raises no flag at all.
+        "INTEGRITY_MIN_RATINGS": _whole_number("INTEGRITY_MIN_RATINGS", 10, least=1),
+    }
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -170,4 +199,5 @@ def from_environment() -> dict:
         "API_VERSION": "1.0.0",
         "OPENAPI_VERSION": "3.0.3",
         "JSON_SORT_KEYS": False,
+        **integrity_rules(),
     }

@@ -16,7 +16,8 @@ from tests.factories import Client, ok
 # Values that depend on when the seed ran, or are secret, or random: compared by type only.
 VOLATILE = {"created_at", "updated_at", "status_changed_at", "submitted_at", "published_at",
             "joined_at", "verified_at", "deadline", "prefix", "token", "csrf_token",
-            "view_count", "views", "responded_at", "left_at", "exported_at", "revoked_at"}
+            "view_count", "views", "responded_at", "left_at", "exported_at", "revoked_at",
+            "opened_at", "busiest_window_start"}
 # Depends on the page size asked for: only its presence is compared.
 UNCHECKED = {"next_cursor"}
 # Keys that name the same object in a list of the example and of the answer.
@@ -148,6 +149,7 @@ def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
         "RatingOut": ok(rater.get("/pitches/1/rating")),
         "RankingOut": ok(anon.get("/challenges/3/ranking?method=wilson&panel_weight=0.5")),
         "ShortlistOut": ok(anon.get("/challenges/1/shortlist")),
+        "IntegrityOut": ok(priya.get("/challenges/1/integrity")),
         "CommentOutPage": _page_item(anon, "/pitches/1/comments?limit=100", 1),
         "FlagOut": flag,
         "Problem": rater.put("/pitches/9/rating", json={"stars": 9}).get_json(),
@@ -170,6 +172,8 @@ def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
     answers["TallyPart"] = answers["Tally"]["public"]
     answers["Summary"] = answers["ChallengeOut"]["council"]
     answers["UserRef"] = answers["ShortlistOut"]["published_by"]
+    answers["IntegrityRules"] = answers["IntegrityOut"]["rules"]
+    answers["IntegrityPitch"] = answers["IntegrityOut"]["pitches"][0]
 
     response_schemas = {name for name in examples.BY_SCHEMA if not name.endswith("In")
                         and not name.endswith("Patch")} | set(examples.PAGES)

@@ -161,6 +161,10 @@ WHO_MAY = {
     "GET /challenges/{challenge_id}/shortlist": {
         "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
         "owner": 200, "admin": 200},
+    # Integrity signals are for the owning council's officers and admins to judge.
+    "GET /challenges/{challenge_id}/integrity": {
+        "signed_out": 401, "citizen": 403, "supplier": 403, "officer": 403, "pending": 403,
+        "owner": 200, "admin": 200},
 
     # ---- pitches, their ratings and comments: the owner is the supplier's owner ---------
     # Pitching for a supplier one does not belong to is refused.
@@ -259,6 +263,9 @@ ON_A_DRAFT = {
     "GET /challenges/{challenge_id}/shortlist": {
         "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
         "owner": 404, "admin": 404},
+    "GET /challenges/{challenge_id}/integrity": {
+        "signed_out": 401, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
+        "owner": 200, "admin": 404},
     # Here the owner is the supplier's owner, who does not see the draft either.
     "GET /challenges/{challenge_id}/pitches": {
         "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,

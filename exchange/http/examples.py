@@ -143,7 +143,7 @@ RANKING_ENTRY = {
     "n": 17, "S": 69, "mean": 4.0588235294117645, "histogram": histogram(0, 3, 0, 7, 7),
     "m": MEALS_M, "C": 5.0, "public_score": 0.5897007098262422,
     "panel_count": 2, "panel_mean": 4.5, "panel_score": 0.875,
-    "combined": 0.7323503549131212,
+    "combined": 0.7323503549131212, "integrity_flags": [],
 }
 EXCLUDED_ENTRY = {
     "pitch_id": 11, "title": "A day on the round: a film with the drivers",
@@ -153,7 +153,7 @@ EXCLUDED_ENTRY = {
     "n": 8, "S": 26, "mean": 3.25, "histogram": histogram(0, 2, 2, 4, 0),
     "m": MEALS_M, "C": 5.0, "public_score": 0.2152125268244419,
     "panel_count": 0, "panel_mean": None, "panel_score": None,
-    "combined": 0.10760626341222095,
+    "combined": 0.10760626341222095, "integrity_flags": [],
 }
 RANKING_OUT = {
     "challenge_id": 3, "method": "wilson", "panel_weight": 0.5, "min_ratings": 3,
@@ -172,8 +172,24 @@ SHORTLIST_OUT = {
         "excluded_reasons": [], "n": 16, "S": 70, "mean": 4.375,
         "histogram": PUBLIC_TALLY["histogram"], "m": BUDGET_M, "C": 5.0,
         "public_score": 0.8129251700680271, "panel_count": 2, "panel_mean": 4.5,
-        "panel_score": 0.875, "combined": 0.8129251700680271,
+        "panel_score": 0.875, "combined": 0.8129251700680271, "integrity_flags": [],
     }],
+}
+# Lambeth's integrity report: no pitch of the demo data goes past a threshold. Pitch 1 is
+# far from the rest of the challenge (0.58) but not past 0.7, and the demo's ratings were
+# all given within a few seconds, though never more than 20 to one pitch.
+INTEGRITY_RULES = {"burst_ratings": 20, "burst_minutes": 10, "new_account_share": 0.5,
+                   "cluster_share": 0.5, "one_sided_distance": 0.7, "min_ratings": 10}
+INTEGRITY_PITCH = {
+    "pitch_id": 1, "title": PITCH_IN["title"], "ratings": 16, "excluded": 0,
+    "histogram": PUBLIC_TALLY["histogram"], "new_accounts": 0, "new_account_share": 0.0,
+    "busiest_window": 16, "busiest_window_start": "2026-10-21T19:15:00Z",
+    "largest_cluster": 0, "largest_cluster_share": 0.0, "shared_networks": 0,
+    "distance": 0.5817307692307692, "flags": [],
+}
+INTEGRITY_OUT = {
+    "challenge_id": 1, "opened_at": "2026-09-15T09:30:00Z", "rules": INTEGRITY_RULES,
+    "ratings": 42, "histogram": histogram(0, 5, 10, 13, 14), "pitches": [INTEGRITY_PITCH],
 }
 
 # Discussion ------------------------------------------------------------------------------
@@ -244,6 +260,8 @@ BY_SCHEMA = {
     "Tally": TALLY, "TallyPart": PUBLIC_TALLY, "Summary": LAMBETH, "UserRef": PRIYA,
     "RatingIn": RATING_IN, "RatingOut": RATING_OUT, "RankingEntry": RANKING_ENTRY,
     "RankingOut": RANKING_OUT, "ShortlistOut": SHORTLIST_OUT,
+    "IntegrityRules": INTEGRITY_RULES, "IntegrityPitch": INTEGRITY_PITCH,
+    "IntegrityOut": INTEGRITY_OUT,
     "CommentIn": COMMENT_IN, "CommentPatch": COMMENT_PATCH, "CommentOut": COMMENT_OUT,
     "FlagIn": FLAG_IN, "FlagOut": FLAG_OUT, "ModerationIn": MODERATION_IN,
     "ErasureIn": ERASURE_IN, "OwnCommentOut": OWN_COMMENT_OUT,

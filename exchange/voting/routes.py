@@ -2,7 +2,7 @@
 from exchange.http import limits
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.openapi import ExchangeBlueprint
-from exchange.voting import schemas, service
+from exchange.voting import integrity, schemas, service
 
 blp = ExchangeBlueprint("voting", __name__, description="Ratings, ranking and shortlists")
 
@@ -61,3 +61,12 @@ def publish_shortlist(challenge_id):
 def published_shortlist(challenge_id):
     """The published shortlist, unchanged since it was frozen."""
     return service.published_shortlist(optional_user(), challenge_id)
+
+
+@blp.get("/challenges/<int:challenge_id>/integrity")
+@blp.signed_in
+@blp.response(200, schemas.IntegrityOut)
+@blp.problems(403, 404)
+def integrity_report(challenge_id):
+    """Each pitch's integrity signals and flags, by the published rules (officers, admins)."""
+    return integrity.report(signed_in_user(), challenge_id)

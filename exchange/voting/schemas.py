@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from exchange.challenges.models import METHODS
 from exchange.http.schemas import StrictInteger, Summary, UserRef, UtcDateTime
+from exchange.voting.integrity import FLAGS
 
 
 class RatingIn(Schema):
@@ -48,6 +49,11 @@ class RankingEntry(Schema):
     panel_mean = fields.Float(required=True, allow_none=True)
     panel_score = fields.Float(required=True, allow_none=True)
     combined = fields.Float(required=True)
+    integrity_flags = fields.List(fields.String(validate=validate.OneOf(FLAGS)), required=True,
+                                  metadata={"description": (
+                                      "Integrity signals past their published thresholds "
+                                      "(GET /challenges/{id}/integrity, docs/integrity.md): "
+                                      "a reason to look, never a reason a rating is left out.")})
 
 
 class RankingOut(Schema):
@@ -65,3 +71,62 @@ class ShortlistOut(RankingOut):
     published_at = fields.String(required=True)
     published_by = fields.Nested(UserRef, required=True)
     shortlisted_pitch_ids = fields.List(fields.Integer(), required=True)
+
+
+class IntegrityRules(Schema):
+    """The thresholds in force, as config.py read them (INTEGRITY_* settings)."""
+
+    burst_ratings = fields.Integer(required=True, metadata={
+        "description": "B: `burst` when more than B ratings of a pitch fall within W minutes."})
+    burst_minutes = fields.Integer(required=True, metadata={"description": "W, in minutes."})
+    new_account_share = fields.Float(required=True, metadata={
+        "description": "`new_accounts` when more than this share of a pitch's ratings come "
+                       "from accounts made after the challenge opened."})
+    cluster_share = fields.Float(required=True, metadata={
+        "description": "`network_cluster` when more than this share come from one network."})
+    one_sided_distance = fields.Float(required=True, metadata={
+        "description": "`one_sided` when the pitch's star distribution is further than this "
+                       "(total variation distance) from the rest of the challenge's."})
+    min_ratings = fields.Integer(required=True, metadata={
+        "description": "A pitch with fewer public ratings than this raises no flag."})
+
+
+class IntegrityPitch(Schema):
+    """One submitted pitch's signals, over all its public ratings, counted and excluded."""
+
+    pitch_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    ratings = fields.Integer(required=True, metadata={
+        "description": "Public ratings, counted and excluded alike."})
+    excluded = fields.Integer(required=True, metadata={
+        "description": "How many of them are kept but excluded from the ranking."})
+    histogram = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    new_accounts = fields.Integer(required=True, metadata={
+        "description": "Ratings from accounts made after the challenge opened."})
+    new_account_share = fields.Float(required=True)
+    busiest_window = fields.Integer(required=True, metadata={
+        "description": "The most ratings within any `burst_minutes` window."})
+    busiest_window_start = UtcDateTime(required=True, allow_none=True, metadata={
+        "description": "When the earliest such window began; null without ratings."})
+    largest_cluster = fields.Integer(required=True, metadata={
+        "description": "The most ratings sharing one network (a keyed hash of its /24 or "
+                       "/48; never an address)."})
+    largest_cluster_share = fields.Float(required=True)
+    shared_networks = fields.Integer(required=True, metadata={
+        "description": "Networks that more than one of the pitch's ratings came from."})
+    distance = fields.Float(required=True, allow_none=True, metadata={
+        "description": "Total variation distance (0 alike, 1 no star in common) between the "
+                       "pitch's star distribution and the rest of the challenge's; null "
+                       "when either has no ratings."})
+    flags = fields.List(fields.String(validate=validate.OneOf(FLAGS)), required=True)
+
+
+class IntegrityOut(Schema):
+    challenge_id = fields.Integer(required=True)
+    opened_at = UtcDateTime(required=True, allow_none=True, metadata={
+        "description": "When the challenge first opened: accounts made later are new."})
+    rules = fields.Nested(IntegrityRules, required=True)
+    ratings = fields.Integer(required=True, metadata={
+        "description": "Public ratings of the challenge's submitted pitches."})
+    histogram = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    pitches = fields.List(fields.Nested(IntegrityPitch), required=True)

@@ -15,7 +15,7 @@ from exchange.http.pagination import Page, SortKey, paginate_in_memory
 from exchange.organisations.policy import is_member
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
-from exchange.voting import ranking, tallies
+from exchange.voting import integrity, ranking, tallies
 from exchange.voting.models import Rating, Shortlist
 
 
@@ -136,6 +136,8 @@ def live_ranking(user, challenge_id: int, overrides: dict) -> dict:
 
 def ranking_document(challenge, settings, m, entries, by_id) -> dict:
     """The ranking as the API shows it (and as a shortlist snapshot stores it)."""
+    flags = integrity.flags_by_pitch(challenge)
+
     def entry_document(entry):
         pitch = by_id[entry.pitch_id]
         return {
@@ -148,6 +150,7 @@ def ranking_document(challenge, settings, m, entries, by_id) -> dict:
             "m": m, "C": settings.prior_weight, "public_score": entry.public_score,
             "panel_count": entry.panel_count, "panel_mean": entry.panel_mean,
             "panel_score": entry.panel_score, "combined": entry.combined,
+            "integrity_flags": flags.get(entry.pitch_id, []),
         }
 
     return {
