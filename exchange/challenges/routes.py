@@ -1,10 +1,9 @@
 """Endpoints for challenges, their life, panel and stats."""
 from exchange.challenges import panel, schemas, service
-from exchange.challenges.models import PanelMember
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.conditional import if_match
 from exchange.http.openapi import ExchangeBlueprint
-from exchange.http.pagination import PageArgs, SortKey, envelope, link_header, page_of, paginate
+from exchange.http.pagination import PageArgs, envelope, link_header, page_of, paginate
 
 blp = ExchangeBlueprint("challenges", __name__, description="Councils' challenges")
 
@@ -89,8 +88,7 @@ def invite_panel_member(body, challenge_id):
 def list_panel(args, challenge_id):
     """The invited experts (the council's officers sit on the panel too)."""
     challenge = service.get_visible(challenge_id, optional_user())
-    keys = [SortKey(PanelMember.user_id, False, lambda m: m.user_id)]
-    page = paginate(panel.members(challenge), keys, args["limit"], args["cursor"])
+    page = panel.page_of_members(challenge, args["limit"], args["cursor"])
     return envelope(page), link_header(page)
 
 
@@ -99,8 +97,39 @@ def list_panel(args, challenge_id):
 @blp.response(204)
 @blp.problems(403, 404, 409)
 def remove_panel_member(challenge_id, user_id):
-    """Remove an invited expert (officers); their ratings count as public again."""
+    """Remove an invited expert (officers, until the shortlist is published); their ratings
+    count as public again."""
     panel.remove(signed_in_user(), challenge_id, user_id)
+
+
+@blp.post("/challenges/<int:challenge_id>/panel/<int:user_id>/conflicts")
+@blp.signed_in
+@blp.arguments(schemas.ConflictsIn)
+@blp.response(200, schemas.PanelConflictsOut)
+@blp.problems(403, 404, 409)
+def declare_panel_conflicts(body, challenge_id, user_id):
+    """Declare the pitches a panel member has a conflict of interest with (the member, or
+    the council's officers for them, until the shortlist is published); their ratings of
+    those pitches are excluded. Answers every conflict the member declared."""
+    return panel.declare_conflicts(signed_in_user(), challenge_id, user_id, body["pitch_ids"])
+
+
+@blp.get("/challenges/<int:challenge_id>/panel/<int:user_id>/conflicts")
+@blp.response(200, schemas.PanelConflictsOut)
+@blp.problems(404)
+def list_panel_conflicts(challenge_id, user_id):
+    """The conflicts of interest a panel member declared (anyone who sees the challenge)."""
+    return panel.visible_conflicts(optional_user(), challenge_id, user_id)
+
+
+@blp.delete("/challenges/<int:challenge_id>/panel/<int:user_id>/conflicts/<int:pitch_id>")
+@blp.signed_in
+@blp.response(204)
+@blp.problems(403, 404, 409)
+def withdraw_panel_conflict(challenge_id, user_id, pitch_id):
+    """Withdraw one declared conflict (the member, or the council's officers, until the
+    shortlist is published); their rating of that pitch counts again."""
+    panel.withdraw_conflict(signed_in_user(), challenge_id, user_id, pitch_id)
 
 
 @blp.get("/challenges/<int:challenge_id>/stats")
