@@ -97,8 +97,7 @@ def list_panel(args, challenge_id):
 @blp.response(204)
 @blp.problems(403, 404, 409)
 def remove_panel_member(challenge_id, user_id):
-    """Remove an invited expert (officers, until the shortlist is published); their ratings
-    count as public again."""
+    """Remove an invited expert (officers); their ratings count as public again."""
     panel.remove(signed_in_user(), challenge_id, user_id)
 
 
@@ -108,9 +107,12 @@ def remove_panel_member(challenge_id, user_id):
 @blp.response(200, schemas.PanelConflictsOut)
 @blp.problems(403, 404, 409)
 def declare_panel_conflicts(body, challenge_id, user_id):
-    """Declare the pitches a panel member has a conflict of interest with (the member, or
-    the council's officers for them, until the shortlist is published); their ratings of
-    those pitches are excluded. Answers every conflict the member declared."""
+    """Declare a panel member's conflicts of interest (the member, or officers for them).
+
+    Their ratings of those pitches are kept and excluded (`conflict_of_interest`). Declaring
+    adds to what was declared; a repeat changes nothing. The answer lists every conflict the
+    member declared. Once the challenge is shortlisted or closed the panel is fixed: 409.
+    """
     return panel.declare_conflicts(signed_in_user(), challenge_id, user_id, body["pitch_ids"])
 
 
@@ -118,7 +120,7 @@ def declare_panel_conflicts(body, challenge_id, user_id):
 @blp.response(200, schemas.PanelConflictsOut)
 @blp.problems(404)
 def list_panel_conflicts(challenge_id, user_id):
-    """The conflicts of interest a panel member declared (anyone who sees the challenge)."""
+    """The conflicts of interest a panel member declared."""
     return panel.visible_conflicts(optional_user(), challenge_id, user_id)
 
 
@@ -127,8 +129,11 @@ def list_panel_conflicts(challenge_id, user_id):
 @blp.response(204)
 @blp.problems(403, 404, 409)
 def withdraw_panel_conflict(challenge_id, user_id, pitch_id):
-    """Withdraw one declared conflict (the member, or the council's officers, until the
-    shortlist is published); their rating of that pitch counts again."""
+    """Withdraw one declared conflict of interest (the member, or officers for them).
+
+    For a mistaken declaration: their rating of that pitch is no longer excluded for it.
+    404 when no such conflict is declared; 409 once the challenge is shortlisted or closed.
+    """
     panel.withdraw_conflict(signed_in_user(), challenge_id, user_id, pitch_id)
 
 
