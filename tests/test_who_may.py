@@ -149,6 +149,17 @@ WHO_MAY = {
     "DELETE /challenges/{challenge_id}/panel/{user_id}": {
         "signed_out": 401, "citizen": 403, "supplier": 403, "officer": 403, "pending": 403,
         "owner": 204, "admin": 403},
+    # The panel member themself declares (tests/challenges/test_panel_conflicts.py), or the
+    # owning council's officers for them; admins manage no challenge.
+    "POST /challenges/{challenge_id}/panel/{user_id}/conflicts": {
+        "signed_out": 401, "citizen": 403, "supplier": 403, "officer": 403, "pending": 403,
+        "owner": 200, "admin": 403},
+    "GET /challenges/{challenge_id}/panel/{user_id}/conflicts": {
+        "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
+        "owner": 200, "admin": 200},
+    "DELETE /challenges/{challenge_id}/panel/{user_id}/conflicts/{pitch_id}": {
+        "signed_out": 401, "citizen": 403, "supplier": 403, "officer": 403, "pending": 403,
+        "owner": 204, "admin": 403},
     "GET /challenges/{challenge_id}/stats": {
         "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
         "owner": 200, "admin": 200},
@@ -250,6 +261,13 @@ ON_A_DRAFT = {
     "DELETE /challenges/{challenge_id}/panel/{user_id}": {
         "signed_out": 401, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
         "owner": 204, "admin": 404},
+    # A draft has no pitches yet: the owner is let in, and pitch 1 is not one of its own.
+    "POST /challenges/{challenge_id}/panel/{user_id}/conflicts": {
+        "signed_out": 401, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
+        "owner": 422, "admin": 404},
+    "GET /challenges/{challenge_id}/panel/{user_id}/conflicts": {
+        "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
+        "owner": 200, "admin": 404},
     "GET /challenges/{challenge_id}/stats": {
         "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
         "owner": 200, "admin": 404},
@@ -299,6 +317,8 @@ STAGES = {
 # Whose id `{user_id}` is, by path.
 USER_IDS = {
     "/challenges/{challenge_id}/panel/{user_id}": "expert",
+    "/challenges/{challenge_id}/panel/{user_id}/conflicts": "expert",
+    "/challenges/{challenge_id}/panel/{user_id}/conflicts/{pitch_id}": "expert",
     "/organisations/{organisation_id}/members/{user_id}": "member",
 }
 
@@ -322,6 +342,9 @@ BODIES = {
     "POST /challenges/{challenge_id}/status": lambda world: {"status": "closed"},
     "POST /challenges/{challenge_id}/panel": lambda world: {
         "user_id": world.people["newcomer"].id},
+    # The world's expert declared a conflict with its pitch already (who_may_world.build).
+    "POST /challenges/{challenge_id}/panel/{user_id}/conflicts": lambda world: {
+        "pitch_ids": [world.ids.get("pitch_id", 1)]},
     "POST /challenges/{challenge_id}/pitches": lambda world: {
         "supplier_id": world.ids["supplier_id"], "title": "A second idea",
         "summary": "Also free", "pricing": "free"},

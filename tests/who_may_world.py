@@ -2,9 +2,9 @@
 
 One world holds a person for every role, and a real object for every path parameter:
 an owning council's challenge (at the stage the route needs), a supplier's pitch to it,
-a comment on the pitch, an expert on its panel, ratings by every rater, a pending council
-with a plain member (the organisation the /organisations routes act on), and a spare
-API token. Everything is made through the API by the factories, as a client would.
+a comment on the pitch, an expert on its panel who declared a conflict with the pitch,
+ratings by every rater, a pending council with a plain member (the organisation the
+/organisations routes act on), and a spare API token. Everything is made through the API by the factories, as a client would.
 
 Building a world takes a few dozen requests, so `Worlds` builds each stage once, keeps
 its rows, and puts them back before a test whenever the test before changed any (a
@@ -91,6 +91,8 @@ def _discussion_and_ratings(make, people, challenge, supplier_org) -> dict[str, 
                                        json={"body": "How does it handle Welsh?"}), 201)
     for rater in RATERS:
         ok(people[rater].put(f"/pitches/{pitch['id']}/rating", json={"stars": 4}))
+    ok(people["expert"].post(f"/challenges/{challenge['id']}/panel/{people['expert'].id}"
+                             "/conflicts", json={"pitch_ids": [pitch["id"]]}))
     return {"pitch_id": pitch["id"], "comment_id": comment["id"]}
 
 

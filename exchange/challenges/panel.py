@@ -1,14 +1,26 @@
-"""A challenge's panel: the council's officers, plus experts the council invites."""
-from sqlalchemy import select
+"""A challenge's panel: the council's officers, plus experts the council invites, and the
+conflicts of interest its members declare."""
+from collections import defaultdict
 
-from exchange import audit
+from sqlalchemy import delete, select
+from sqlalchemy.orm import aliased
+
+from exchange import audit, events, rows
 from exchange.accounts.models import User
 from exchange.accounts.service import normalise_email
+from exchange.challenges import policy
 from exchange.challenges import service as challenges
-from exchange.challenges.models import Challenge, PanelMember
+from exchange.challenges.models import Challenge, PanelConflict, PanelMember
 from exchange.extensions import db
-from exchange.http.errors import Conflict, Invalid, NotFound
+from exchange.http.errors import Conflict, Invalid, NotAllowed, NotFound
+from exchange.http.pagination import Page, SortKey, paginate
 from exchange.organisations.policy import is_officer_of
+
+# Once the shortlist is published the panel is fixed: who sat on it and what they declared
+# decided which ratings counted, and the published ranking must stay the one they fed.
+PANEL_FIXED = {"shortlisted", "closed"}
+
+MEMBER_ORDER = [SortKey(PanelMember.user_id, False, lambda m: m.user_id)]
 
 
 def sits_on_panel(user, challenge: Challenge) -> bool:
@@ -18,6 +30,26 @@ def sits_on_panel(user, challenge: Challenge) -> bool:
     if is_officer_of(user, challenge.council):
         return True
     return db.session.get(PanelMember, (challenge.id, user.id)) is not None
+
+
+def may_declare_conflicts(user, challenge: Challenge, user_id: int) -> bool:
+    """A panel member declares their own conflicts; the council's officers may do it for
+    any member of the panel (admins manage no challenge, so they do not)."""
+    if user is None:
+        return False
+    if policy.may_manage(user, challenge):
+        return True
+    return user.id == user_id and sits_on_panel(user, challenge)
+
+
+def _refuse_once_fixed(challenge: Challenge) -> None:
+    if challenge.status == "shortlisted":
+        raise Conflict("The challenge is shortlisted: once the shortlist is published the "
+                       "panel and its declared conflicts are fixed, so the ratings the "
+                       "shortlist rested on stay as they were counted.")
+    if challenge.status == "closed":
+        raise Conflict("The challenge is closed: its panel and their declared conflicts are "
+                       "fixed.")
 
 
 def _find_user(user_id: int | None, email: str | None) -> User:
@@ -37,8 +69,7 @@ def invite(officer, challenge_id: int, *, user_id=None, email=None) -> PanelMemb
     from exchange.voting import tallies
 
     challenge = challenges.get_for_officer(challenge_id, officer, lock=True)
-    if challenge.status == "closed":
-        raise Conflict("A closed challenge's panel is fixed.")
+    _refuse_once_fixed(challenge)
     expert = _find_user(user_id, email)
     if sits_on_panel(expert, challenge):
         raise Conflict("This person already sits on the panel.")
@@ -47,7 +78,7 @@ def invite(officer, challenge_id: int, *, user_id=None, email=None) -> PanelMemb
     tallies.move_ratings_between_panel_and_public(challenge, expert.id, to_panel=True)
     audit.record(officer, "panel.invited", "challenge", challenge.id, user_id=expert.id)
     db.session.commit()
-    return member
+    return with_conflicts(challenge, [member])[0]
 
 
 def remove(officer, challenge_id: int, user_id: int) -> None:
@@ -55,8 +86,7 @@ def remove(officer, challenge_id: int, user_id: int) -> None:
     from exchange.voting import tallies
 
     challenge = challenges.get_for_officer(challenge_id, officer, lock=True)
-    if challenge.status == "closed":
-        raise Conflict("A closed challenge's panel is fixed.")
+    _refuse_once_fixed(challenge)
     member = db.session.get(PanelMember, (challenge.id, user_id))
     if member is None:
         raise NotFound("This person is not an invited panel member.")
@@ -72,3 +102,128 @@ def remove(officer, challenge_id: int, user_id: int) -> None:
 def members(challenge: Challenge):
     """The invited experts, as a select statement."""
     return select(PanelMember).where(PanelMember.challenge_id == challenge.id)
+
+
+def page_of_members(challenge: Challenge, limit: int, cursor: str | None) -> Page:
+    """One page of the invited experts, each with the pitches they declared conflicts with."""
+    page = paginate(members(challenge), MEMBER_ORDER, limit, cursor)
+    with_conflicts(challenge, page.items)
+    return page
+
+
+def with_conflicts(challenge: Challenge, panel_members: list[PanelMember]) -> list:
+    """Give each member `conflicts`, the ids of the pitches they declared: one query for all."""
+    declared = defaultdict(list)
+    if panel_members:
+        found = db.session.execute(
+            select(PanelConflict.user_id, PanelConflict.pitch_id)
+            .where(PanelConflict.challenge_id == challenge.id,
+                   PanelConflict.user_id.in_([m.user_id for m in panel_members]))
+            .order_by(PanelConflict.user_id, PanelConflict.pitch_id))
+        for user_id, pitch_id in found:
+            declared[user_id].append(pitch_id)
+    for member in panel_members:
+        member.conflicts = declared[member.user_id]
+    return panel_members
+
+
+# Declared conflicts ------------------------------------------------------------------------
+
+def _panel_member(challenge: Challenge, user_id: int) -> User:
+    person = db.session.get(User, user_id)
+    if not sits_on_panel(person, challenge):
+        raise NotFound("This person is not on the challenge's panel.")
+    return person
+
+
+def _for_declaring(actor, challenge_id: int, user_id: int) -> tuple[Challenge, User]:
+    """The challenge, locked, and the panel member whose conflicts `actor` changes: 404 if
+    the challenge is unseen, 403 if `actor` may not, 404 if `user_id` is not on the panel,
+    409 once the panel is fixed."""
+    challenge = challenges.get_visible(challenge_id, actor)
+    if not may_declare_conflicts(actor, challenge, user_id):
+        raise NotAllowed("Only the panel member, or an officer of the challenge's council, "
+                         "declares their conflicts.")
+    member = _panel_member(challenge, user_id)
+    # Locked (the lock order starts with the challenge): publishing the shortlist locks it
+    # too, so no declaration slips in after the shortlist froze the ratings.
+    challenge = rows.lock(Challenge, challenge.id)
+    _refuse_once_fixed(challenge)
+    return challenge, member
+
+
+def _pitches_of(challenge: Challenge, pitch_ids: list[int]) -> set[int]:
+    # Pitches sit above challenges; the import stays inside, as the tallies' imports do.
+    from exchange.pitches.models import Pitch
+
+    return set(db.session.scalars(select(Pitch.id).where(Pitch.challenge_id == challenge.id,
+                                                         Pitch.id.in_(pitch_ids))))
+
+
+def _declared(challenge: Challenge, user_id: int) -> set[int]:
+    return set(db.session.scalars(select(PanelConflict.pitch_id).where(
+        PanelConflict.challenge_id == challenge.id, PanelConflict.user_id == user_id)))
+
+
+def _changed(actor, challenge: Challenge, user_id: int, action: str, pitch_ids: list[int]):
+    """Tell voting (which recounts the member's ratings) and keep the record, before commit."""
+    db.session.flush()
+    events.panel_conflicts_changed.send(None, challenge=challenge, user_id=user_id)
+    audit.record(actor, action, "challenge", challenge.id, user_id=user_id,
+                 pitch_ids=pitch_ids)
+
+
+def declare_conflicts(actor, challenge_id: int, user_id: int, pitch_ids: list[int]) -> dict:
+    """A panel member (or an officer for them) declares conflicts with pitches of the
+    challenge; adding what is already declared changes nothing."""
+    challenge, member = _for_declaring(actor, challenge_id, user_id)
+    wanted = sorted(set(pitch_ids))
+    found = _pitches_of(challenge, wanted)
+    unknown = [pitch_id for pitch_id in wanted if pitch_id not in found]
+    if unknown:
+        named = ", ".join(str(pitch_id) for pitch_id in unknown)
+        raise Invalid(f"Not pitches of this challenge: {named}.",
+                      {"pitch_ids": [f"Not pitches of this challenge: {named}."]})
+    already = _declared(challenge, user_id)
+    added = [pitch_id for pitch_id in wanted if pitch_id not in already]
+    if added:
+        db.session.add_all(PanelConflict(challenge_id=challenge.id, user_id=user_id,
+                                         pitch_id=pitch_id, declared_by_id=actor.id)
+                           for pitch_id in added)
+        _changed(actor, challenge, user_id, "panel.conflicts_declared", added)
+    db.session.commit()
+    return conflicts_of(challenge, member)
+
+
+def withdraw_conflict(actor, challenge_id: int, user_id: int, pitch_id: int) -> None:
+    """Take back one declared conflict (a mistaken declaration), until the panel is fixed."""
+    challenge, _member = _for_declaring(actor, challenge_id, user_id)
+    if pitch_id not in _declared(challenge, user_id):
+        raise NotFound("No conflict with this pitch is declared for this panel member.")
+    db.session.execute(delete(PanelConflict).where(
+        PanelConflict.challenge_id == challenge.id, PanelConflict.user_id == user_id,
+        PanelConflict.pitch_id == pitch_id))
+    _changed(actor, challenge, user_id, "panel.conflict_withdrawn", [pitch_id])
+    db.session.commit()
+
+
+def visible_conflicts(viewer, challenge_id: int, user_id: int) -> dict:
+    """A panel member's declared conflicts, for anyone who may see the challenge."""
+    challenge = challenges.get_visible(challenge_id, viewer)
+    return conflicts_of(challenge, _panel_member(challenge, user_id))
+
+
+def conflicts_of(challenge: Challenge, member: User) -> dict:
+    """The member's declared conflicts with each pitch's title and who declared it."""
+    from exchange.pitches.models import Pitch
+
+    declarer = aliased(User)
+    found = db.session.execute(
+        select(PanelConflict, Pitch.title, declarer)
+        .join(Pitch, Pitch.id == PanelConflict.pitch_id)
+        .outerjoin(declarer, declarer.id == PanelConflict.declared_by_id)
+        .where(PanelConflict.challenge_id == challenge.id, PanelConflict.user_id == member.id)
+        .order_by(PanelConflict.pitch_id))
+    return {"challenge_id": challenge.id, "user": member, "conflicts": [
+        {"pitch_id": conflict.pitch_id, "title": title, "declared_at": conflict.created_at,
+         "declared_by": by} for conflict, title, by in found]}

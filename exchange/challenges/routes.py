@@ -1,10 +1,9 @@
 """Endpoints for challenges, their life, panel and stats."""
 from exchange.challenges import panel, schemas, service
-from exchange.challenges.models import PanelMember
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.conditional import if_match
 from exchange.http.openapi import ExchangeBlueprint
-from exchange.http.pagination import PageArgs, SortKey, envelope, link_header, page_of, paginate
+from exchange.http.pagination import PageArgs, envelope, link_header, page_of, paginate
 
 blp = ExchangeBlueprint("challenges", __name__, description="Councils' challenges")
 
@@ -89,8 +88,7 @@ def invite_panel_member(body, challenge_id):
 def list_panel(args, challenge_id):
     """The invited experts (the council's officers sit on the panel too)."""
     challenge = service.get_visible(challenge_id, optional_user())
-    keys = [SortKey(PanelMember.user_id, False, lambda m: m.user_id)]
-    page = paginate(panel.members(challenge), keys, args["limit"], args["cursor"])
+    page = panel.page_of_members(challenge, args["limit"], args["cursor"])
     return envelope(page), link_header(page)
 
 
@@ -101,6 +99,42 @@ def list_panel(args, challenge_id):
 def remove_panel_member(challenge_id, user_id):
     """Remove an invited expert (officers); their ratings count as public again."""
     panel.remove(signed_in_user(), challenge_id, user_id)
+
+
+@blp.post("/challenges/<int:challenge_id>/panel/<int:user_id>/conflicts")
+@blp.signed_in
+@blp.arguments(schemas.ConflictsIn)
+@blp.response(200, schemas.PanelConflictsOut)
+@blp.problems(403, 404, 409)
+def declare_panel_conflicts(body, challenge_id, user_id):
+    """Declare a panel member's conflicts of interest (the member, or officers for them).
+
+    Their ratings of those pitches are kept and excluded (`conflict_of_interest`). Declaring
+    adds to what was declared; a repeat changes nothing. The answer lists every conflict the
+    member declared. Once the challenge is shortlisted or closed the panel is fixed: 409.
+    """
+    return panel.declare_conflicts(signed_in_user(), challenge_id, user_id, body["pitch_ids"])
+
+
+@blp.get("/challenges/<int:challenge_id>/panel/<int:user_id>/conflicts")
+@blp.response(200, schemas.PanelConflictsOut)
+@blp.problems(404)
+def list_panel_conflicts(challenge_id, user_id):
+    """The conflicts of interest a panel member declared."""
+    return panel.visible_conflicts(optional_user(), challenge_id, user_id)
+
+
+@blp.delete("/challenges/<int:challenge_id>/panel/<int:user_id>/conflicts/<int:pitch_id>")
+@blp.signed_in
+@blp.response(204)
+@blp.problems(403, 404, 409)
+def withdraw_panel_conflict(challenge_id, user_id, pitch_id):
+    """Withdraw one declared conflict of interest (the member, or officers for them).
+
+    For a mistaken declaration: their rating of that pitch is no longer excluded for it.
+    404 when no such conflict is declared; 409 once the challenge is shortlisted or closed.
+    """
+    panel.withdraw_conflict(signed_in_user(), challenge_id, user_id, pitch_id)
 
 
 @blp.get("/challenges/<int:challenge_id>/stats")

@@ -100,6 +100,35 @@ class PanelMemberOut(Schema):
     user = fields.Nested(UserRef, required=True)
     challenge_id = fields.Integer(required=True)
     created_at = UtcDateTime(required=True)
+    conflicts = fields.List(fields.Integer(), required=True, metadata={
+        "description": "Ids of the pitches this member declared a conflict of interest with; "
+                       "their ratings of those pitches are excluded from the ranking."})
+
+
+class ConflictsIn(Schema):
+    pitch_ids = fields.List(
+        StrictInteger(validate=validate.Range(min=1, max=2**31 - 1)), required=True,
+        validate=validate.Length(min=1, max=500), metadata={
+            "description": "Pitches of this challenge the panel member has a conflict of "
+                           "interest with. Added to those already declared (repeats change "
+                           "nothing); one is withdrawn by DELETE on "
+                           "`/challenges/{id}/panel/{user_id}/conflicts/{pitch_id}`."})
+
+
+class PanelConflictOut(Schema):
+    pitch_id = fields.Integer(required=True)
+    title = fields.String(required=True, metadata={"description": "The pitch's title."})
+    declared_at = UtcDateTime(required=True)
+    declared_by = fields.Nested(UserRef, required=True, allow_none=True, metadata={
+        "description": "The member themself or an officer for them; null once that account "
+                       "is erased."})
+
+
+class PanelConflictsOut(Schema):
+    challenge_id = fields.Integer(required=True)
+    user = fields.Nested(UserRef, required=True, metadata={"description": "The panel member."})
+    conflicts = fields.List(fields.Nested(PanelConflictOut), required=True, metadata={
+        "description": "Every conflict the member declared, by pitch id."})
 
 
 class StatsOut(Schema):

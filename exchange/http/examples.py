@@ -97,8 +97,15 @@ CHALLENGE_OUT = {
 }
 STATUS_IN = {"status": "voting"}
 PANEL_IN = {"email": "expert@ageing-well.example"}
-PANEL_MEMBER_OUT = {"challenge_id": 3, "user": {"id": 16, "display_name": "Dr Joan Whitfield"},
-                    "created_at": "2026-10-20T09:00:00Z"}
+JOAN = {"id": 16, "display_name": "Dr Joan Whitfield"}
+PANEL_MEMBER_OUT = {"challenge_id": 3, "user": JOAN, "created_at": "2026-10-20T09:00:00Z",
+                    "conflicts": []}
+# Devon's expert declares that she advised Uservoice on its pitch to the same challenge.
+CONFLICTS_IN = {"pitch_ids": [12]}
+PANEL_CONFLICT_OUT = {"pitch_id": 12,
+                      "title": "Menu and delivery-time voting for recipients and families",
+                      "declared_at": "2026-10-22T09:00:00Z", "declared_by": JOAN}
+PANEL_CONFLICTS_OUT = {"challenge_id": 3, "user": {**JOAN}, "conflicts": [PANEL_CONFLICT_OUT]}
 STATS_OUT = {"challenge_id": 1, "views": 0, "pitches": 4, "ratings": 42, "raters": 28,
              "comments": 3, "panel_ratings": 4}
 
@@ -256,6 +263,8 @@ BY_SCHEMA = {
     "ChallengeIn": CHALLENGE_IN, "ChallengePatch": CHALLENGE_PATCH,
     "ChallengeOut": CHALLENGE_OUT, "StatusIn": STATUS_IN, "PanelIn": PANEL_IN,
     "PanelMemberOut": PANEL_MEMBER_OUT, "StatsOut": STATS_OUT,
+    "ConflictsIn": CONFLICTS_IN, "PanelConflictOut": PANEL_CONFLICT_OUT,
+    "PanelConflictsOut": PANEL_CONFLICTS_OUT,
     "PitchIn": PITCH_IN, "PitchPatch": PITCH_PATCH, "PitchOut": PITCH_OUT,
     "Tally": TALLY, "TallyPart": PUBLIC_TALLY, "Summary": LAMBETH, "UserRef": PRIYA,
     "RatingIn": RATING_IN, "RatingOut": RATING_OUT, "RankingEntry": RANKING_ENTRY,
