@@ -46,5 +46,5 @@ def _as_life_event(event: audit.AuditEvent, council: dict) -> dict:
         kind = "settings_changed"
     else:
         kind = STATUS_EVENTS[changes["status"]["after"]]
-    return {"id": event.id, "event": kind, "at": event.created_at, "by": council,
+    return {"id": event.id, "event": kind, "created_at": event.created_at, "by": council,
             "changes": changes}

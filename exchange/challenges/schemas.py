@@ -90,7 +90,7 @@ class ChallengeEventOut(Schema):
     id = fields.Integer(required=True)
     event = fields.String(required=True, validate=validate.OneOf(
         ("opened", "voting", "shortlisted", "closed", "settings_changed")))
-    at = UtcDateTime(required=True)
+    created_at = UtcDateTime(required=True)
     by = fields.Nested(Summary, required=True, metadata={
         "description": "The council; no person is named."})
     changes = fields.Dict(required=True, metadata={
