@@ -77,6 +77,7 @@ def _api_document_settings() -> dict:
 
 def _register_blueprints(api) -> None:
     from exchange.accounts.routes import blp as accounts
+    from exchange.audit.routes import blp as audit
     from exchange.challenges.routes import blp as challenges
     from exchange.discussion.routes import blp as discussion
     from exchange.organisations.routes import blp as organisations
@@ -85,7 +86,7 @@ def _register_blueprints(api) -> None:
     from exchange.voting.routes import blp as voting
 
     for blueprint in (accounts, organisations, challenges, pitches, voting, discussion,
-                      privacy):
+                      privacy, audit):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
 
 

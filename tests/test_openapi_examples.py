@@ -17,7 +17,7 @@ from tests.factories import Client, ok
 VOLATILE = {"created_at", "updated_at", "status_changed_at", "submitted_at", "published_at",
             "joined_at", "verified_at", "deadline", "prefix", "token", "csrf_token",
             "view_count", "views", "responded_at", "left_at", "exported_at", "revoked_at",
-            "opened_at", "busiest_window_start", "declared_at"}
+            "opened_at", "busiest_window_start", "declared_at", "last_flagged_at"}
 # Depends on the page size asked for: only its presence is compared.
 UNCHECKED = {"next_cursor"}
 # Keys that name the same object in a list of the example and of the answer.
@@ -154,6 +154,9 @@ def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
         "FlagOut": flag,
         "Problem": rater.put("/pitches/9/rating", json={"stars": 9}).get_json(),
         "InvitationSentOut": invitation,
+        "FlaggedCommentOutPage": ok(priya.get("/challenges/1/flags")),
+        "AuditEventOutPage": _page_item(priya, "/challenges/1/audit?limit=100", 23),
+        "ChallengeEventOutPage": _page_item(anon, "/challenges/1/events?limit=100", 23),
         "InvitationOutPage": ok(tom.get("/auth/me/invitations")),
         "ExportOut": tom_export,
         "ExportTokenOut": ok(priya.get("/auth/me/export"))["tokens"][0],
@@ -179,6 +182,10 @@ def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
     answers["UserRef"] = answers["ShortlistOut"]["published_by"]
     answers["IntegrityRules"] = answers["IntegrityOut"]["rules"]
     answers["IntegrityPitch"] = answers["IntegrityOut"]["pitches"][0]
+    answers["FlaggedCommentOut"] = answers["FlaggedCommentOutPage"]["items"][0]
+    answers["FlagReasonOut"] = answers["FlaggedCommentOut"]["reasons"][0]
+    answers["AuditEventOut"] = answers["AuditEventOutPage"]["items"][0]
+    answers["ChallengeEventOut"] = answers["ChallengeEventOutPage"]["items"][0]
 
     response_schemas = {name for name in examples.BY_SCHEMA if not name.endswith("In")
                         and not name.endswith("Patch")} | set(examples.PAGES)

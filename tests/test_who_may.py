@@ -176,6 +176,17 @@ WHO_MAY = {
     "GET /challenges/{challenge_id}/integrity": {
         "signed_out": 401, "citizen": 403, "supplier": 403, "officer": 403, "pending": 403,
         "owner": 200, "admin": 200},
+    # The audit trail is the council's and the admins'; the life events are everyone's.
+    "GET /challenges/{challenge_id}/audit": {
+        "signed_out": 401, "citizen": 403, "supplier": 403, "officer": 403, "pending": 403,
+        "owner": 200, "admin": 200},
+    "GET /challenges/{challenge_id}/events": {
+        "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
+        "owner": 200, "admin": 200},
+    # The moderators' queue: those who moderate the challenge's comments.
+    "GET /challenges/{challenge_id}/flags": {
+        "signed_out": 401, "citizen": 403, "supplier": 403, "officer": 403, "pending": 403,
+        "owner": 200, "admin": 200},
 
     # ---- pitches, their ratings and comments: the owner is the supplier's owner ---------
     # Pitching for a supplier one does not belong to is refused.
@@ -225,6 +236,11 @@ WHO_MAY = {
         "owner": 403, "admin": 201},
     # The owning council's officers moderate (tests/discussion), and admins; not the author.
     "POST /comments/{comment_id}/moderation": {
+        "signed_out": 401, "citizen": 403, "supplier": 403, "officer": 403, "pending": 403,
+        "owner": 403, "admin": 200},
+
+    # ---- the whole audit trail: admins only -----------------------------------------------
+    "GET /audit": {
         "signed_out": 401, "citizen": 403, "supplier": 403, "officer": 403, "pending": 403,
         "owner": 403, "admin": 200},
 
@@ -282,6 +298,15 @@ ON_A_DRAFT = {
         "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
         "owner": 404, "admin": 404},
     "GET /challenges/{challenge_id}/integrity": {
+        "signed_out": 401, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
+        "owner": 200, "admin": 404},
+    "GET /challenges/{challenge_id}/audit": {
+        "signed_out": 401, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
+        "owner": 200, "admin": 404},
+    "GET /challenges/{challenge_id}/events": {
+        "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
+        "owner": 200, "admin": 404},
+    "GET /challenges/{challenge_id}/flags": {
         "signed_out": 401, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
         "owner": 200, "admin": 404},
     # Here the owner is the supplier's owner, who does not see the draft either.

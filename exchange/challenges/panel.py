@@ -76,7 +76,8 @@ def invite(officer, challenge_id: int, *, user_id=None, email=None) -> PanelMemb
     member = PanelMember(challenge_id=challenge.id, user_id=expert.id, invited_by_id=officer.id)
     db.session.add(member)
     tallies.move_ratings_between_panel_and_public(challenge, expert.id, to_panel=True)
-    audit.record(officer, "panel.invited", "challenge", challenge.id, user_id=expert.id)
+    audit.record(officer, "panel.invited", "challenge", challenge.id, user_id=expert.id,
+                 changes=audit.changes({"on_panel": False}, {"on_panel": True}))
     db.session.commit()
     return with_conflicts(challenge, [member])[0]
 
@@ -95,7 +96,8 @@ def remove(officer, challenge_id: int, user_id: int) -> None:
     expert = db.session.get(User, user_id)
     if not sits_on_panel(expert, challenge):
         tallies.move_ratings_between_panel_and_public(challenge, user_id, to_panel=False)
-    audit.record(officer, "panel.removed", "challenge", challenge.id, user_id=user_id)
+    audit.record(officer, "panel.removed", "challenge", challenge.id, user_id=user_id,
+                 changes=audit.changes({"on_panel": True}, {"on_panel": False}))
     db.session.commit()
 
 

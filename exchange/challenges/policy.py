@@ -20,3 +20,8 @@ def may_see(user, challenge: Challenge) -> bool:
 def may_manage(user, challenge: Challenge) -> bool:
     """Officers of the owning (verified) council manage its challenges."""
     return user is not None and is_officer_of(user, challenge.council)
+
+
+def may_read_audit(user, challenge: Challenge) -> bool:
+    """Officers of the owning council, and admins, read a challenge's audit trail."""
+    return user is not None and (user.is_admin or may_manage(user, challenge))

@@ -1,5 +1,7 @@
 """Endpoints for challenges, their life, panel and stats."""
-from exchange.challenges import panel, schemas, service
+from exchange.audit.schemas import AuditEventOut
+from exchange.challenges import history, panel, schemas, service
+from exchange.challenges.models import PanelMember
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.conditional import if_match
 from exchange.http.openapi import ExchangeBlueprint
@@ -147,3 +149,25 @@ def challenge_stats(challenge_id):
             "pitches": challenge.pitch_count, "ratings": challenge.rating_count,
             "raters": challenge.rater_count, "comments": challenge.comment_count,
             "panel_ratings": challenge.panel_rating_count}
+
+
+@blp.get("/challenges/<int:challenge_id>/audit")
+@blp.signed_in
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(AuditEventOut))
+@blp.problems(403, 404)
+def challenge_audit(args, challenge_id):
+    """Everything recorded about the challenge, its pitches, panel and comments, newest
+    first (officers of its council, admins)."""
+    page = history.audit_trail(signed_in_user(), challenge_id, args["limit"], args["cursor"])
+    return envelope(page), link_header(page)
+
+
+@blp.get("/challenges/<int:challenge_id>/events")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(schemas.ChallengeEventOut))
+@blp.problems(404)
+def challenge_events(args, challenge_id):
+    """The challenge's public life: opened, voting, shortlisted, closed, settings changed."""
+    page = history.life_events(optional_user(), challenge_id, args["limit"], args["cursor"])
+    return envelope(page), link_header(page)

@@ -86,6 +86,18 @@ class StatusIn(Schema):
                                                     "only by publishing the shortlist."})
 
 
+class ChallengeEventOut(Schema):
+    id = fields.Integer(required=True)
+    event = fields.String(required=True, validate=validate.OneOf(
+        ("opened", "voting", "shortlisted", "closed", "settings_changed")))
+    created_at = UtcDateTime(required=True)
+    by = fields.Nested(Summary, required=True, metadata={
+        "description": "The council; no person is named."})
+    changes = fields.Dict(required=True, metadata={
+        "description": "Each changed field (`status`, or the settings) with its `before` "
+                       "and `after` values."})
+
+
 class PanelIn(Schema):
     user_id = StrictInteger(validate=validate.Range(min=1, max=2**31 - 1))
     email = fields.Email(validate=validate.Length(max=254))

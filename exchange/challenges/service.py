@@ -15,6 +15,13 @@ from exchange.organisations.policy import is_member
 
 NO_DEADLINE = datetime(9999, 12, 31)
 
+# The settings the shortlist and its integrity rules are computed with: a change to them is
+# one of the challenge's public life events ("challenge.settings_changed"); a change to what
+# the challenge says is "challenge.updated".
+SETTINGS = ("shortlist_size", "min_ratings", "prior_weight", "method", "panel_weight",
+            "min_account_age_hours")
+CONTENT = ("title", "summary", "description", "deadline", "tags")
+
 
 def get_visible(challenge_id: int, user, *, lock: bool = False) -> Challenge:
     """The challenge if `user` may know it exists, else NotFound (404)."""
@@ -55,9 +62,30 @@ def create(user, fields: dict) -> Challenge:
     _set_tags(challenge, tags)
     db.session.add(challenge)
     db.session.flush()
-    audit.record(user, "challenge.created", "challenge", challenge.id)
+    audit.record(user, "challenge.created", "challenge", challenge.id,
+                 changes=audit.changes({}, _audited(challenge, ("council_id", "status",
+                                                                *CONTENT, *SETTINGS))))
     db.session.commit()
     return challenge
+
+
+def _audited(challenge: Challenge, names) -> dict:
+    """The named fields as the audit trail compares them (tags in any order)."""
+    values = audit.snapshot(challenge, [name for name in names if name != "tags"])
+    if "tags" in names:
+        values["tags"] = sorted(challenge.tags)
+    return values
+
+
+def _record_edit(user, challenge: Challenge, before: dict) -> None:
+    """Record an edit as two events: what the challenge says, and how it is judged."""
+    after = _audited(challenge, before)
+    for action, names in (("challenge.updated", CONTENT),
+                          ("challenge.settings_changed", SETTINGS)):
+        changed = audit.changes({k: v for k, v in before.items() if k in names},
+                                {k: v for k, v in after.items() if k in names})
+        if changed:
+            audit.record(user, action, "challenge", challenge.id, changes=changed)
 
 
 def no_precondition(_resource) -> None:
@@ -70,12 +98,13 @@ def update(user, challenge_id: int, changes: dict, precondition=no_precondition)
     precondition(challenge)
     if challenge.status not in lifecycle.EDITABLE:
         raise Conflict(f"A {challenge.status} challenge can no longer be edited.")
+    before = _audited(challenge, changes)
     if "tags" in changes:
         _set_tags(challenge, changes.pop("tags"))
     for name, value in changes.items():
         setattr(challenge, name, value)
     challenge.updated_at = utcnow()
-    audit.record(user, "challenge.updated", "challenge", challenge.id, fields=sorted(changes))
+    _record_edit(user, challenge, before)
     db.session.commit()
     return challenge
 
@@ -86,7 +115,8 @@ def delete(user, challenge_id: int, precondition=no_precondition) -> None:
     precondition(challenge)
     if challenge.status != "draft":
         raise Conflict("Only drafts can be deleted; close the challenge instead.")
-    audit.record(user, "challenge.deleted", "challenge", challenge.id)
+    audit.record(user, "challenge.deleted", "challenge", challenge.id,
+                 changes=audit.changes(_audited(challenge, ("status", "title")), {}))
     db.session.delete(challenge)
     db.session.commit()
 
@@ -101,7 +131,7 @@ def move(user, challenge_id: int, target: str) -> Challenge:
                        {"status": [(f"Allowed from {challenge.status}: "
                                     f"{sorted(lifecycle.TRANSITIONS[challenge.status]) or 'none'}")]})
     audit.record(user, "challenge.status_changed", "challenge", challenge.id,
-                 before=challenge.status, after=target)
+                 changes=audit.changes({"status": challenge.status}, {"status": target}))
     challenge.status = target
     challenge.status_changed_at = challenge.updated_at = utcnow()
     if target == "open" and challenge.opened_at is None:

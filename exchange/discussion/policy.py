@@ -4,8 +4,12 @@ from exchange.challenges import policy as challenge_policy
 
 def may_moderate(user, pitch) -> bool:
     """Officers of the council that owns the pitch's challenge, and admins."""
-    return user is not None and (user.is_admin or challenge_policy.may_manage(user,
-                                                                              pitch.challenge))
+    return may_moderate_challenge(user, pitch.challenge)
+
+
+def may_moderate_challenge(user, challenge) -> bool:
+    """Officers of the council that owns the challenge, and admins: its comments, its queue."""
+    return user is not None and (user.is_admin or challenge_policy.may_manage(user, challenge))
 
 
 def is_author(user, comment) -> bool:

@@ -1,5 +1,5 @@
 """Endpoints for comments, flags and moderation."""
-from exchange.discussion import schemas, service
+from exchange.discussion import queue, schemas, service
 from exchange.http import limits
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.openapi import ExchangeBlueprint
@@ -68,3 +68,16 @@ def flag_comment(body, comment_id):
 def moderate_comment(body, comment_id):
     """Hide or restore a comment (officers of the owning council, admins)."""
     return service.moderate(signed_in_user(), comment_id, body["action"])
+
+
+@blp.get("/challenges/<int:challenge_id>/flags")
+@blp.signed_in
+@blp.arguments(schemas.FlagQueueArgs, location="query")
+@blp.response(200, page_of(schemas.FlaggedCommentOut))
+@blp.problems(403, 404)
+def flagged_comments(args, challenge_id):
+    """The moderators' queue: the challenge's flagged comments, oldest first, with their
+    reasons and counts (officers of its council, admins)."""
+    page = queue.flagged(signed_in_user(), challenge_id, args.get("status"), args["limit"],
+                         args["cursor"])
+    return envelope(page), link_header(page)

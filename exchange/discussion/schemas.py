@@ -1,6 +1,7 @@
 """The wire format of comments, flags and moderation."""
 from marshmallow import Schema, fields, validate
 
+from exchange.http.pagination import PageArgs
 from exchange.http.schemas import StrictInteger, Text, UserRef, UtcDateTime
 
 BODY_MAX = 5000
@@ -59,3 +60,23 @@ class ModerationIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(ACTIONS), metadata={
         "description": "`hide` withholds the text from all but moderators; `restore` "
                        "shows it again."})
+
+
+class FlagReasonOut(Schema):
+    reason = fields.String(required=True)
+    count = fields.Integer(required=True, metadata={"description": "Flags giving this reason."})
+
+
+class FlaggedCommentOut(Schema):
+    comment = fields.Nested(CommentOut, required=True, metadata={
+        "description": "The comment as its moderators see it, text included when hidden."})
+    flag_count = fields.Integer(required=True)
+    reasons = fields.List(fields.Nested(FlagReasonOut), required=True, metadata={
+        "description": "The reasons given, commonest first (at most 20); who flagged is not "
+                       "shown."})
+    last_flagged_at = UtcDateTime(required=True, allow_none=True)
+
+
+class FlagQueueArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={
+        "description": "Only visible (still to judge) or hidden comments."})

@@ -175,7 +175,9 @@ def delete(user, comment_id: int) -> None:
     if _is_shown(comment):
         count_shown(comment.pitch_id, comment.pitch.challenge_id, -1)
     audit.record(user, "comment.deleted", "comment", comment.id, pitch_id=comment.pitch_id,
-                 by_author=policy.is_author(user, comment))
+                 challenge_id=comment.pitch.challenge_id,
+                 by_author=policy.is_author(user, comment),
+                 changes=audit.changes({"deleted": False}, {"deleted": True}))
     if comment.reply_count:
         comment.deleted_at = utcnow()
         comment.body = ""  # the author took their words back; keep none of them
@@ -242,6 +244,7 @@ def moderate(user, comment_id: int, action: str) -> dict:
     comment.moderated_at = utcnow()
     count_shown(comment.pitch_id, comment.pitch.challenge_id, delta)
     audit.record(user, f"comment.{'hidden' if action == 'hide' else 'restored'}", "comment",
-                 comment.id, pitch_id=comment.pitch_id, before=before, after=after)
+                 comment.id, pitch_id=comment.pitch_id, challenge_id=comment.pitch.challenge_id,
+                 changes=audit.changes({"status": before}, {"status": after}))
     db.session.commit()
     return _as_seen_by(user, comment)

@@ -215,6 +215,24 @@ FLAG_OUT = {"id": 1, "comment_id": 1, "reason": FLAG_IN["reason"],
             "created_at": "2026-10-09T08:00:00Z"}
 MODERATION_IN = {"action": "hide"}
 
+# The moderators' queue: the comment above, once flagged.
+FLAGGED_COMMENT_OUT = {
+    "comment": {**COMMENT_OUT, "flag_count": 1}, "flag_count": 1,
+    "reasons": [{"reason": FLAG_IN["reason"], "count": 1}],
+    "last_flagged_at": "2026-10-09T08:00:00Z",
+}
+
+# The audit trail and a challenge's life -------------------------------------------------
+
+OPENED = {"changes": {"status": {"before": "draft", "after": "open"}}}
+AUDIT_EVENT_OUT = {
+    "id": 23, "action": "challenge.status_changed", "actor": PRIYA,
+    "subject_type": "challenge", "subject_id": 1, "challenge_id": 1, "detail": OPENED,
+    "created_at": "2026-09-15T09:00:00Z",
+}
+CHALLENGE_EVENT_OUT = {"id": 23, "event": "opened", "created_at": "2026-09-15T09:00:00Z",
+                       "by": LAMBETH, **OPENED}
+
 # Personal data ---------------------------------------------------------------------------
 
 ERASURE_IN = {"password": "a long passphrase"}
@@ -273,6 +291,8 @@ BY_SCHEMA = {
     "IntegrityOut": INTEGRITY_OUT,
     "CommentIn": COMMENT_IN, "CommentPatch": COMMENT_PATCH, "CommentOut": COMMENT_OUT,
     "FlagIn": FLAG_IN, "FlagOut": FLAG_OUT, "ModerationIn": MODERATION_IN,
+    "FlaggedCommentOut": FLAGGED_COMMENT_OUT, "FlagReasonOut": FLAGGED_COMMENT_OUT["reasons"][0],
+    "AuditEventOut": AUDIT_EVENT_OUT, "ChallengeEventOut": CHALLENGE_EVENT_OUT,
     "ErasureIn": ERASURE_IN, "OwnCommentOut": OWN_COMMENT_OUT,
     "ExportTokenOut": EXPORT_TOKEN_OUT, "ExportOut": EXPORT_OUT,
     "Problem": PROBLEM,
@@ -282,7 +302,8 @@ PAGES = {
     "ChallengeOutPage": CHALLENGE_OUT, "PitchOutPage": PITCH_OUT,
     "CommentOutPage": COMMENT_OUT, "OrganisationOutPage": ORGANISATION_OUT,
     "PanelMemberOutPage": PANEL_MEMBER_OUT, "TokenOutPage": TOKEN_OUT,
-    "InvitationOutPage": INVITATION_OUT,
+    "InvitationOutPage": INVITATION_OUT, "FlaggedCommentOutPage": FLAGGED_COMMENT_OUT,
+    "AuditEventOutPage": AUDIT_EVENT_OUT, "ChallengeEventOutPage": CHALLENGE_EVENT_OUT,
 }
 NEXT_CURSOR = "WyIyMDI2LTA5LTE1VDA5OjAwOjAwIiwxXQ"
 

@@ -34,7 +34,9 @@ def create(user: User, name: str, kind: str, description: str, website: str | No
     db.session.add(organisation)
     db.session.flush()
     _join(organisation.id, user.id, "owner", now)
-    audit.record(user, "organisation.created", "organisation", organisation.id, kind=kind)
+    audit.record(user, "organisation.created", "organisation", organisation.id, kind=kind,
+                 changes=audit.changes({}, {"name": name, "kind": kind,
+                                            "status": organisation.status}))
     db.session.commit()
     return organisation
 
@@ -61,9 +63,11 @@ def verify(user: User, organisation_id: int) -> Organisation:
         raise Conflict("Only councils are verified; suppliers are active at once.")
     if organisation.status == "verified":
         raise Conflict("This council is already verified.")
+    before = audit.snapshot(organisation, ("status", "verified_at"))
     organisation.status = "verified"
     organisation.verified_at = utcnow()
-    audit.record(user, "organisation.verified", "organisation", organisation.id)
+    audit.record(user, "organisation.verified", "organisation", organisation.id,
+                 changes=audit.changes(before, audit.snapshot(organisation, before)))
     db.session.commit()
     return organisation
 
@@ -131,7 +135,8 @@ def invite(user: User, organisation_id: int, email: str, role: str) -> Invitatio
     db.session.add(invitation)
     db.session.flush()
     audit.record(user, "organisation.member_invited", "organisation", organisation.id,
-                 invitation_id=invitation.id, role=role)
+                 invitation_id=invitation.id, role=role,
+                 changes=audit.changes({}, {"invitation_status": "pending"}))
     db.session.commit()
     return invitation
 
@@ -176,7 +181,10 @@ def accept(user: User, invitation_id: int) -> Invitation:
     invitation.status, invitation.responded_at = "accepted", now
     audit.record(user, "organisation.invitation_accepted", "organisation",
                  invitation.organisation_id, invitation_id=invitation.id, user_id=user.id,
-                 role=invitation.role)
+                 role=invitation.role,
+                 changes=audit.changes({"invitation_status": "pending", "role": None},
+                                       {"invitation_status": "accepted",
+                                        "role": invitation.role}))
     db.session.commit()
     return invitation
 
@@ -186,7 +194,9 @@ def decline(user: User, invitation_id: int) -> Invitation:
     invitation = _own_pending_invitation(user, invitation_id)
     invitation.status, invitation.responded_at = "declined", utcnow()
     audit.record(user, "organisation.invitation_declined", "organisation",
-                 invitation.organisation_id, invitation_id=invitation.id)
+                 invitation.organisation_id, invitation_id=invitation.id,
+                 changes=audit.changes({"invitation_status": "pending"},
+                                       {"invitation_status": "declined"}))
     db.session.commit()
     return invitation
 
@@ -208,7 +218,8 @@ def remove_member(user: User, organisation_id: int, member_id: int) -> None:
         raise Conflict("The last owner cannot leave; make someone else owner first.")
     _leave(membership, utcnow())
     audit.record(user, "organisation.member_removed", "organisation", organisation.id,
-                 user_id=member_id)
+                 user_id=member_id,
+                 changes=audit.changes({"role": membership.role}, {"role": None}))
     db.session.commit()
 
 
@@ -238,7 +249,8 @@ def end_memberships(user: User) -> int:
     for membership in memberships:
         _leave(membership, now)
         audit.record(None, "organisation.member_removed", "organisation",
-                     membership.organisation_id, user_id=user.id, reason="account_erased")
+                     membership.organisation_id, user_id=user.id, reason="account_erased",
+                     changes=audit.changes({"role": membership.role}, {"role": None}))
     db.session.flush()
     db.session.expire(user, ["memberships"])  # the ended ones are gone from the collection
     return len(memberships)

@@ -46,6 +46,14 @@ def _set_tags(pitch: Pitch, tags: list[str]) -> None:
     pitch.tag_rows.extend(PitchTag(tag=tag) for tag in wanted if tag not in have)
 
 
+def _audited(pitch: Pitch, names) -> dict:
+    """The named fields as the audit trail compares them (tags in any order)."""
+    values = audit.snapshot(pitch, [name for name in names if name != "tags"])
+    if "tags" in names:
+        values["tags"] = sorted(row.tag for row in pitch.tag_rows)
+    return values
+
+
 def submit(user, challenge_id: int, fields: dict) -> Pitch:
     """A supplier's member pitches to an open challenge."""
     challenge = challenges.get_visible(challenge_id, user, lock=True)
@@ -66,7 +74,9 @@ def submit(user, challenge_id: int, fields: dict) -> Pitch:
     db.session.add(pitch)
     challenge.pitch_count += 1
     db.session.flush()
-    audit.record(user, "pitch.submitted", "pitch", pitch.id, challenge_id=challenge.id)
+    audit.record(user, "pitch.submitted", "pitch", pitch.id, challenge_id=challenge.id,
+                 supplier_id=supplier.id,
+                 changes=audit.changes({}, {"status": "submitted", "title": pitch.title}))
     db.session.commit()
     return pitch
 
@@ -81,12 +91,14 @@ def edit(user, pitch_id: int, changes: dict, precondition=challenges.no_precondi
     if pitch.challenge.status not in lifecycle.ACCEPTS_PITCHES:
         raise Conflict(f"The challenge is {pitch.challenge.status}; pitches can be edited "
                        f"only while it is open.")
+    before = _audited(pitch, changes)
     if "tags" in changes:
         _set_tags(pitch, changes.pop("tags"))
     for name, value in changes.items():
         setattr(pitch, name, value)
     pitch.updated_at = utcnow()
-    audit.record(user, "pitch.edited", "pitch", pitch.id, fields=sorted(changes))
+    audit.record(user, "pitch.edited", "pitch", pitch.id, challenge_id=pitch.challenge_id,
+                 changes=audit.changes(before, _audited(pitch, before)))
     db.session.commit()
     return pitch
 
@@ -106,7 +118,8 @@ def withdraw(user, pitch_id: int) -> Pitch:
                        execution_options={"synchronize_session": False})
     pitch.status = "withdrawn"
     pitch.withdrawn_at = pitch.updated_at = utcnow()
-    audit.record(user, "pitch.withdrawn", "pitch", pitch.id)
+    audit.record(user, "pitch.withdrawn", "pitch", pitch.id, challenge_id=pitch.challenge_id,
+                 changes=audit.changes({"status": "submitted"}, {"status": "withdrawn"}))
     db.session.commit()
     db.session.refresh(pitch.challenge)
     return pitch

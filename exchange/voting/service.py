@@ -182,8 +182,9 @@ def publish_shortlist(user, challenge_id: int) -> Shortlist:
     if chosen:
         db.session.execute(update(Pitch).where(Pitch.id.in_(chosen)).values(shortlisted=True),
                            execution_options={"synchronize_session": False})
-    audit.record(user, "challenge.status_changed", "challenge", challenge.id,
-                 before="voting", after="shortlisted")
+    audit.record(user, "shortlist.published", "challenge", challenge.id,
+                 shortlisted_pitch_ids=chosen,
+                 changes=audit.changes({"status": "voting"}, {"status": "shortlisted"}))
     challenge.status = "shortlisted"
     challenge.status_changed_at = challenge.updated_at = now
     db.session.commit()

@@ -154,7 +154,8 @@ def test_admin_deletes_anyones_comment_and_it_is_audited(app, admin, comment, pi
     with app.app_context():
         event = db.session.query(AuditEvent).filter_by(action="comment.deleted").one()
         assert event.actor_id == admin.id and event.subject_id == comment["id"]
-        assert event.detail == {"pitch_id": pitch["id"], "by_author": False}
+        assert event.detail == {"pitch_id": pitch["id"], "by_author": False,
+                                "changes": {"deleted": {"before": False, "after": True}}}
 
 
 def test_author_may_delete_after_the_challenge_closes(make, council, citizen, comment, pitch):

@@ -129,8 +129,8 @@ def test_moderation_is_recorded_in_the_audit_trail(app, officer, comment, pitch)
             subject_type="comment", subject_id=comment["id"]).order_by(AuditEvent.id).all()
     assert [(e.action, e.actor_id) for e in events] == [
         ("comment.hidden", officer.id), ("comment.restored", officer.id)]
-    assert events[0].detail == {"pitch_id": pitch["id"], "before": "visible",
-                                "after": "hidden"}
+    assert events[0].detail == {
+        "pitch_id": pitch["id"], "changes": {"status": {"before": "visible", "after": "hidden"}}}
 
 
 def test_refused_moderation_leaves_no_audit_record(app, make, comment):

@@ -179,14 +179,19 @@ def test_each_step_is_audited_without_the_email(make, supplier_org, app):
             AuditEvent.subject_id == supplier_org.id,
             AuditEvent.action != "organisation.created").order_by(AuditEvent.id)).all()
         steps = [(e.action, e.actor_id, e.detail) for e in events]
+    invited = {"invitation_status": {"before": None, "after": "pending"}}
     assert steps == [
         ("organisation.member_invited", supplier_org.owner.id,
-         {"invitation_id": accepted["id"], "role": "member"}),
+         {"invitation_id": accepted["id"], "role": "member", "changes": invited}),
         ("organisation.member_invited", supplier_org.owner.id,
-         {"invitation_id": declined["id"], "role": "member"}),
+         {"invitation_id": declined["id"], "role": "member", "changes": invited}),
         ("organisation.invitation_accepted", yes.id,
-         {"invitation_id": accepted["id"], "user_id": yes.id, "role": "member"}),
-        ("organisation.invitation_declined", no.id, {"invitation_id": declined["id"]}),
+         {"invitation_id": accepted["id"], "user_id": yes.id, "role": "member",
+          "changes": {"invitation_status": {"before": "pending", "after": "accepted"},
+                      "role": {"before": None, "after": "member"}}}),
+        ("organisation.invitation_declined", no.id,
+         {"invitation_id": declined["id"],
+          "changes": {"invitation_status": {"before": "pending", "after": "declined"}}}),
     ]
 
 

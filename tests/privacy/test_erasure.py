@@ -147,8 +147,9 @@ def test_the_audit_trail_keeps_the_erasure_without_personal_data(make, council, 
                                     "comments_anonymised": 0, "flags_removed": 0}),
         (None, "user", member.id, {"memberships_ended": 1, "ratings_removed": 1,
                                    "comments_anonymised": 0, "flags_removed": 0})]
-    assert removals == [(None, council.id, {"user_id": member.id,
-                                            "reason": "account_erased"})]
+    assert removals == [(None, council.id, {
+        "user_id": member.id, "reason": "account_erased",
+        "changes": {"role": {"before": "member", "after": None}}})]
     assert "Zed" not in str(erased) and leaving.email not in str(erased)
 
 
