@@ -3,7 +3,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from exchange import audit, rows
+from exchange import audit, events, rows
 from exchange.challenges import lifecycle
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges import service as challenges
@@ -66,6 +66,7 @@ def submit(user, challenge_id: int, fields: dict) -> Pitch:
     db.session.add(pitch)
     challenge.pitch_count += 1
     db.session.flush()
+    events.pitch_submitted.send(None, pitch=pitch)
     audit.record(user, "pitch.submitted", "pitch", pitch.id, challenge_id=challenge.id)
     db.session.commit()
     return pitch
@@ -106,6 +107,8 @@ def withdraw(user, pitch_id: int) -> Pitch:
                        execution_options={"synchronize_session": False})
     pitch.status = "withdrawn"
     pitch.withdrawn_at = pitch.updated_at = utcnow()
+    db.session.flush()
+    events.pitch_withdrawn.send(None, pitch=pitch)
     audit.record(user, "pitch.withdrawn", "pitch", pitch.id)
     db.session.commit()
     db.session.refresh(pitch.challenge)
