@@ -43,7 +43,17 @@ def apply(pitch: Pitch, *, is_panel: bool, stars: int, delta: int) -> None:
 
 
 def apply_excluded(pitch_id: int, reason: str, delta: int) -> None:
-    """Add or take away one kept-but-excluded rating of the pitch, under its reason."""
+    """Add (delta > 0) or take away (delta < 0) kept-but-excluded ratings of the pitch,
+    under their reason."""
+    if delta < 0:
+        # An UPDATE, not an upsert: the row is there, and its CHECK (count >= 0) would
+        # refuse the negative count an upsert proposes before it finds the conflict.
+        db.session.execute(
+            update(ExcludedTally).where(ExcludedTally.pitch_id == pitch_id,
+                                        ExcludedTally.reason == reason)
+            .values(count=ExcludedTally.count + delta),
+            execution_options={"synchronize_session": False})
+        return
     statement = rows.upsert(ExcludedTally).values(pitch_id=pitch_id, reason=reason,
                                                   count=delta)
     db.session.execute(statement.on_conflict_do_update(
@@ -52,7 +62,7 @@ def apply_excluded(pitch_id: int, reason: str, delta: int) -> None:
 
 
 def add(pitch: Pitch, *, is_panel: bool, stars: int, reason: str | None, delta: int) -> None:
-    """Add or take away one rating: to the counted tallies when `reason` is None, else to
+    """Add (delta=1) or take away (delta=-1) one rating: to the counted tallies when `reason` is None, else to
     the excluded tally of that reason."""
     if reason is None:
         apply(pitch, is_panel=is_panel, stars=stars, delta=delta)
