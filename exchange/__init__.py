@@ -51,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_outage(app)
     _register_blueprints(api)
     _register_models()
+    _connect_domain_events()
 
     from exchange.cli import register_commands
 
@@ -88,6 +89,13 @@ def _register_blueprints(api) -> None:
     for blueprint in (accounts, organisations, challenges, pitches, voting, discussion,
                       privacy, audit):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
+
+
+def _connect_domain_events() -> None:
+    """Higher domains' receivers of what lower ones announce (exchange/events.py)."""
+    from exchange.voting import hooks
+
+    hooks.connect()
 
 
 def _register_models() -> None:

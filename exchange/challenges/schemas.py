@@ -25,6 +25,10 @@ class SettingsFields(Schema):
     method = fields.String(validate=validate.OneOf(METHODS))
     panel_weight = StrictFloat(validate=validate.Range(min=0, max=1), metadata={
         "description": "w: the panel's share of the combined score."})
+    min_account_age_hours = StrictInteger(validate=validate.Range(min=0, max=87600), metadata={
+        "description": "Ratings from accounts younger than this, in hours, when they first "
+                       "rated are kept but excluded (`new_account`); changing it recounts "
+                       "the challenge's tallies. 0: no minimum."})
 
 
 class ChallengeIn(SettingsFields):
@@ -58,6 +62,7 @@ class ChallengeOut(Schema):
     prior_weight = fields.Float(required=True)
     method = fields.String(required=True, validate=validate.OneOf(METHODS))
     panel_weight = fields.Float(required=True)
+    min_account_age_hours = fields.Integer(required=True)
     pitch_count = fields.Integer(required=True)
     rating_count = fields.Integer(required=True)
     comment_count = fields.Integer(required=True)
@@ -148,10 +153,10 @@ class StatsOut(Schema):
     views = fields.Integer(required=True, metadata={"description": "Views of its pitches."})
     pitches = fields.Integer(required=True, metadata={"description": "Submitted pitches."})
     ratings = fields.Integer(required=True, metadata={
-        "description": "Public ratings of submitted pitches."})
+        "description": "Counted public ratings of submitted pitches (not the excluded ones)."})
     raters = fields.Integer(required=True, metadata={
         "description": "Distinct people who rated any of its pitches."})
     comments = fields.Integer(required=True, metadata={
         "description": "Comments on its pitches, not deleted or hidden."})
     panel_ratings = fields.Integer(required=True, metadata={
-        "description": "Panel ratings of submitted pitches."})
+        "description": "Counted panel ratings of submitted pitches."})

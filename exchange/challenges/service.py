@@ -3,7 +3,7 @@ from datetime import datetime
 
 from sqlalchemy import func, literal, or_, select
 
-from exchange import audit
+from exchange import audit, events
 from exchange.challenges import lifecycle, policy
 from exchange.challenges.models import Challenge, ChallengeTag
 from exchange.clock import utcnow
@@ -14,6 +14,8 @@ from exchange.organisations import service as organisations
 from exchange.organisations.policy import is_member
 
 NO_DEADLINE = datetime(9999, 12, 31)
+# Settings that decide which ratings count: changing one re-judges the challenge's ratings.
+JUDGING_SETTINGS = ("min_account_age_hours",)
 
 # The settings the shortlist and its integrity rules are computed with: a change to them is
 # one of the challenge's public life events ("challenge.settings_changed"); a change to what
@@ -101,9 +103,14 @@ def update(user, challenge_id: int, changes: dict, precondition=no_precondition)
     before = _audited(challenge, changes)
     if "tags" in changes:
         _set_tags(challenge, changes.pop("tags"))
+    judged = [name for name in JUDGING_SETTINGS
+              if name in changes and changes[name] != getattr(challenge, name)]
     for name, value in changes.items():
         setattr(challenge, name, value)
     challenge.updated_at = utcnow()
+    if judged:
+        # Voting recounts the challenge's tallies under the new setting, in this transaction.
+        events.challenge_settings_changed.send(None, challenge=challenge, fields=judged)
     _record_edit(user, challenge, before)
     db.session.commit()
     return challenge

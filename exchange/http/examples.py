@@ -85,7 +85,7 @@ CHALLENGE_IN = {
     "deadline": "2026-11-03T17:00:00Z",
     "tags": ["budget", "consultation", "engagement"],
     "shortlist_size": 2, "min_ratings": 3, "prior_weight": 5.0, "method": "bayesian",
-    "panel_weight": 0.0,
+    "panel_weight": 0.0, "min_account_age_hours": 0,
 }
 CHALLENGE_PATCH = {"deadline": "2026-11-03T17:00:00Z", "shortlist_size": 2}
 CHALLENGE_OUT = {
@@ -140,7 +140,9 @@ PITCH_OUT = {
 
 RATING_IN = {"stars": 4}
 RATING_OUT = {"pitch_id": 1, "stars": 4, "is_panel": False,
-              "created_at": "2026-10-21T19:15:00Z", "updated_at": "2026-10-21T19:15:00Z"}
+              "created_at": "2026-10-21T19:15:00Z", "updated_at": "2026-10-21T19:15:00Z",
+              "excluded_reason": None}
+NONE_EXCLUDED = {"conflict_of_interest": 0, "new_account": 0}
 
 MEALS_M = 3.8205128205128207
 RANKING_ENTRY = {
@@ -150,7 +152,8 @@ RANKING_ENTRY = {
     "n": 17, "S": 69, "mean": 4.0588235294117645, "histogram": histogram(0, 3, 0, 7, 7),
     "m": MEALS_M, "C": 5.0, "public_score": 0.5897007098262422,
     "panel_count": 2, "panel_mean": 4.5, "panel_score": 0.875,
-    "combined": 0.7323503549131212, "integrity_flags": [],
+    "combined": 0.7323503549131212, "excluded": NONE_EXCLUDED,
+    "integrity_flags": [],
 }
 EXCLUDED_ENTRY = {
     "pitch_id": 11, "title": "A day on the round: a film with the drivers",
@@ -160,7 +163,8 @@ EXCLUDED_ENTRY = {
     "n": 8, "S": 26, "mean": 3.25, "histogram": histogram(0, 2, 2, 4, 0),
     "m": MEALS_M, "C": 5.0, "public_score": 0.2152125268244419,
     "panel_count": 0, "panel_mean": None, "panel_score": None,
-    "combined": 0.10760626341222095, "integrity_flags": [],
+    "combined": 0.10760626341222095, "excluded": NONE_EXCLUDED,
+    "integrity_flags": [],
 }
 RANKING_OUT = {
     "challenge_id": 3, "method": "wilson", "panel_weight": 0.5, "min_ratings": 3,
@@ -179,7 +183,8 @@ SHORTLIST_OUT = {
         "excluded_reasons": [], "n": 16, "S": 70, "mean": 4.375,
         "histogram": PUBLIC_TALLY["histogram"], "m": BUDGET_M, "C": 5.0,
         "public_score": 0.8129251700680271, "panel_count": 2, "panel_mean": 4.5,
-        "panel_score": 0.875, "combined": 0.8129251700680271, "integrity_flags": [],
+        "panel_score": 0.875, "combined": 0.8129251700680271, "excluded": NONE_EXCLUDED,
+        "integrity_flags": [],
     }],
 }
 # Lambeth's integrity report: no pitch of the demo data goes past a threshold. Pitch 1 is
@@ -252,9 +257,9 @@ EXPORT_OUT = {
     "invitations": [INVITATION_OUT],
     "ratings": [
         {"pitch_id": 1, "stars": 5, "is_panel": True, "created_at": "2026-10-21T19:15:00Z",
-         "updated_at": "2026-10-21T19:15:00Z"},
+         "updated_at": "2026-10-21T19:15:00Z", "excluded_reason": None},
         {"pitch_id": 3, "stars": 3, "is_panel": True, "created_at": "2026-10-21T19:20:00Z",
-         "updated_at": "2026-10-21T19:20:00Z"}],
+         "updated_at": "2026-10-21T19:20:00Z", "excluded_reason": None}],
     "comments": [],
     "flags": [],
     "tokens": [{"id": 5, "name": "Lambeth casework app", "prefix": "oix_Qm3rT8ka",

@@ -2,7 +2,7 @@
 consent (invitations accepted or declined), with its history."""
 from sqlalchemy import func, select, update
 
-from exchange import audit, rows
+from exchange import audit, events, rows
 from exchange.accounts.models import User
 from exchange.accounts.service import normalise_email
 from exchange.clock import utcnow
@@ -102,6 +102,9 @@ def _join(organisation_id: int, user_id: int, role: str, now) -> Membership:
     db.session.add(membership)
     db.session.add(MembershipPeriod(organisation_id=organisation_id, user_id=user_id,
                                     role=role, joined_at=now))
+    db.session.flush()
+    # Voting re-judges their ratings: one given before joining may now be a conflict.
+    events.membership_started.send(None, organisation_id=organisation_id, user_id=user_id)
     return membership
 
 

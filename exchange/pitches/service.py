@@ -3,7 +3,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from exchange import audit, rows
+from exchange import audit, events, rows
 from exchange.challenges import lifecycle
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges import service as challenges
@@ -74,6 +74,7 @@ def submit(user, challenge_id: int, fields: dict) -> Pitch:
     db.session.add(pitch)
     challenge.pitch_count += 1
     db.session.flush()
+    events.pitch_submitted.send(None, pitch=pitch)
     audit.record(user, "pitch.submitted", "pitch", pitch.id, challenge_id=challenge.id,
                  supplier_id=supplier.id,
                  changes=audit.changes({}, {"status": "submitted", "title": pitch.title}))
@@ -118,6 +119,8 @@ def withdraw(user, pitch_id: int) -> Pitch:
                        execution_options={"synchronize_session": False})
     pitch.status = "withdrawn"
     pitch.withdrawn_at = pitch.updated_at = utcnow()
+    db.session.flush()
+    events.pitch_withdrawn.send(None, pitch=pitch)
     audit.record(user, "pitch.withdrawn", "pitch", pitch.id, challenge_id=pitch.challenge_id,
                  changes=audit.changes({"status": "submitted"}, {"status": "withdrawn"}))
     db.session.commit()

@@ -83,7 +83,8 @@ def erase(user: User, password: str) -> None:
 def _rated_commented_flagged(user_id: int) -> tuple[list, list, list]:
     """The person's ratings (with their pitch's challenge), comments and flags."""
     ratings = db.session.execute(
-        select(Rating.id, Rating.pitch_id, Pitch.challenge_id, Rating.is_panel, Rating.stars)
+        select(Rating.id, Rating.pitch_id, Pitch.challenge_id, Rating.is_panel, Rating.stars,
+               Rating.excluded_reason)
         .join(Pitch, Pitch.id == Rating.pitch_id).where(Rating.user_id == user_id)
         .order_by(Pitch.challenge_id, Rating.pitch_id)).all()
     comments = db.session.execute(
@@ -110,11 +111,13 @@ def _lock_in_order(ratings, comments, flags) -> None:
 
 
 def _withdraw_ratings(user_id: int, ratings) -> None:
-    """Take each rating out of its pitch's and challenge's tallies, then delete it.
-    Published shortlists keep their frozen snapshot."""
+    """Take each rating out of its pitch's and challenge's tallies (or, when it was
+    excluded, out of its excluded tally), then delete it. Published shortlists keep their
+    frozen snapshot."""
     for rating in ratings:
         pitch = db.session.get(Pitch, rating.pitch_id)
-        tallies.apply(pitch, is_panel=rating.is_panel, stars=rating.stars, delta=-1)
+        tallies.add(pitch, is_panel=rating.is_panel, stars=rating.stars,
+                    reason=rating.excluded_reason, delta=-1)
         tallies.count_rater(rating.challenge_id, user_id, -1)
     db.session.execute(delete(Rating).where(Rating.id.in_([r.id for r in ratings])),
                        execution_options={"synchronize_session": False})

@@ -1,4 +1,6 @@
 """Endpoints for ratings, the live ranking and the shortlist."""
+from flask import request
+
 from exchange.http import limits
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.openapi import ExchangeBlueprint
@@ -15,7 +17,7 @@ blp = ExchangeBlueprint("voting", __name__, description="Ratings, ranking and sh
 @blp.problems(403, 404, 409, 429)
 def rate(body, pitch_id):
     """Give or change your rating: 1-5 whole stars, one per person per pitch."""
-    return service.rate(signed_in_user(), pitch_id, body["stars"])
+    return service.rate(signed_in_user(), pitch_id, body["stars"], request.remote_addr)
 
 
 @blp.get("/pitches/<int:pitch_id>/rating")
@@ -34,7 +36,7 @@ def own_rating(pitch_id):
 @blp.problems(403, 404, 409, 429)
 def unrate(pitch_id):
     """Take back your rating while the challenge takes ratings."""
-    service.unrate(signed_in_user(), pitch_id)
+    service.unrate(signed_in_user(), pitch_id, request.remote_addr)
 
 
 @blp.get("/challenges/<int:challenge_id>/ranking")

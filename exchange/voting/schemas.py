@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 from exchange.challenges.models import METHODS
 from exchange.http.schemas import StrictInteger, Summary, UserRef, UtcDateTime
 from exchange.voting.integrity import FLAGS
+from exchange.voting.models import EXCLUSION_REASONS
 
 
 class RatingIn(Schema):
@@ -18,6 +19,10 @@ class RatingOut(Schema):
         "description": "True when the caller sits on the challenge's panel."})
     created_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(required=True)
+    excluded_reason = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(EXCLUSION_REASONS),
+        metadata={"description": "Null when the rating counts; otherwise why it is kept but "
+                                 "left out of the ranking (see docs/fair-votes.md)."})
 
 
 class RankingArgs(Schema):
@@ -54,6 +59,15 @@ class RankingEntry(Schema):
                                       "Integrity signals past their published thresholds "
                                       "(GET /challenges/{id}/integrity, docs/integrity.md): "
                                       "a reason to look, never a reason a rating is left out.")})
+    excluded = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(EXCLUSION_REASONS)), values=fields.Integer(),
+        required=True, metadata={
+            "description": "Ratings kept but left out of `n`, `S`, the histogram and `m`, "
+                           "counted per reason; every reason is present, 0 when none. "
+                           "`conflict_of_interest`: from members of a supplier pitching on "
+                           "the challenge, or a panel member's declared conflict; "
+                           "`new_account`: from accounts younger than the challenge's "
+                           "`min_account_age_hours` when they rated."})
 
 
 class RankingOut(Schema):

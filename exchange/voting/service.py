@@ -10,13 +10,12 @@ from exchange.challenges.models import Challenge
 from exchange.challenges.panel import sits_on_panel
 from exchange.clock import utcnow
 from exchange.extensions import db
-from exchange.http.errors import Conflict, NotAllowed, NotFound
+from exchange.http.errors import Conflict, NotFound
 from exchange.http.pagination import Page, SortKey, paginate_in_memory
-from exchange.organisations.policy import is_member
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
-from exchange.voting import integrity, ranking, tallies
-from exchange.voting.models import Rating, Shortlist
+from exchange.voting import integrity, policy, ranking, signals, tallies
+from exchange.voting.models import EXCLUSION_REASONS, Rating, RatingChange, Shortlist
 
 
 def _pitch_open_for_rating(user, pitch_id: int) -> Pitch:
@@ -25,8 +24,7 @@ def _pitch_open_for_rating(user, pitch_id: int) -> Pitch:
     visible = pitches.get_visible(pitch_id, user)
     rows.lock(Challenge, visible.challenge_id)
     pitch = tallies.lock_pitch(pitch_id)
-    if is_member(user, pitch.supplier_id):
-        raise NotAllowed("Nobody rates a pitch of their own organisation.")
+    policy.check_may_rate(user, pitch)
     if pitch.status != "submitted":
         raise Conflict("This pitch was withdrawn; it can no longer be rated.")
     if pitch.challenge.status not in lifecycle.ACCEPTS_RATINGS:
@@ -35,25 +33,40 @@ def _pitch_open_for_rating(user, pitch_id: int) -> Pitch:
     return pitch
 
 
-def rate(user, pitch_id: int, stars: int) -> Rating:
-    """Give or change the caller's 1-5 star rating; tallies change in the same transaction."""
+def rate(user, pitch_id: int, stars: int, client_address: str | None = None) -> Rating:
+    """Give or change the caller's 1-5 star rating, judged by the rules of fair votes;
+    its signals, its change record and the tallies are written in the same transaction."""
     pitch = _pitch_open_for_rating(user, pitch_id)
     previous = db.session.execute(
-        select(Rating.stars, Rating.is_panel).where(Rating.pitch_id == pitch.id,
-                                                    Rating.user_id == user.id)).first()
+        select(Rating.stars, Rating.is_panel, Rating.excluded_reason, Rating.created_at,
+               Rating.account_age_hours)
+        .where(Rating.pitch_id == pitch.id, Rating.user_id == user.id)).first()
     is_panel = sits_on_panel(user, pitch.challenge)
     now = utcnow()
-    statement = rows.upsert(Rating).values(pitch_id=pitch.id, user_id=user.id, stars=stars,
-                                               is_panel=is_panel, created_at=now, updated_at=now)
-    statement = statement.on_conflict_do_update(
-        index_elements=["pitch_id", "user_id"],
-        set_={"stars": stars, "is_panel": is_panel, "updated_at": now})
-    db.session.execute(statement)
+    # The account's age when the rating was first given: changing the stars later does
+    # not make a new account's rating an old one's.
+    if previous is not None and previous.account_age_hours is not None:
+        age = previous.account_age_hours
+    else:
+        age = signals.account_age_hours(user.created_at,
+                                        previous.created_at if previous else now)
+    reason = policy.exclusion_reason(policy.standing_of(pitch.challenge, [user.id]), user.id,
+                                     pitch.id, age)
+    network_hash = signals.network_hash(pitch.challenge, client_address)
+    kept = {"stars": stars, "is_panel": is_panel, "updated_at": now, "excluded_reason": reason,
+            "account_age_hours": age, "network_hash": network_hash}
+    statement = rows.upsert(Rating).values(pitch_id=pitch.id, user_id=user.id, created_at=now,
+                                           **kept)
+    db.session.execute(statement.on_conflict_do_update(index_elements=["pitch_id", "user_id"],
+                                                       set_=kept))
     if previous is not None:
-        tallies.apply(pitch, is_panel=previous.is_panel, stars=previous.stars, delta=-1)
+        tallies.add(pitch, is_panel=previous.is_panel, stars=previous.stars,
+                    reason=previous.excluded_reason, delta=-1)
     else:
         tallies.count_rater(pitch.challenge_id, user.id, 1)
-    tallies.apply(pitch, is_panel=is_panel, stars=stars, delta=1)
+    tallies.add(pitch, is_panel=is_panel, stars=stars, reason=reason, delta=1)
+    db.session.add(RatingChange(pitch_id=pitch.id, user_id=user.id, stars=stars,
+                                network_hash=network_hash, changed_at=now))
     db.session.commit()
     return db.session.scalar(select(Rating).where(Rating.pitch_id == pitch_id,
                                                   Rating.user_id == user.id)
@@ -71,15 +84,21 @@ def own_rating(user, pitch_id: int) -> Rating:
     return rating
 
 
-def unrate(user, pitch_id: int) -> None:
-    """Delete the caller's rating while ratings are taken; tallies follow."""
+def unrate(user, pitch_id: int, client_address: str | None = None) -> None:
+    """Delete the caller's rating while ratings are taken; tallies follow, and the
+    take-back is recorded among the rating's changes."""
     pitch = _pitch_open_for_rating(user, pitch_id)
     rating = db.session.scalar(select(Rating).where(Rating.pitch_id == pitch.id,
                                                     Rating.user_id == user.id))
     if rating is None:
         raise NotFound("You have not rated this pitch.")
-    tallies.apply(pitch, is_panel=rating.is_panel, stars=rating.stars, delta=-1)
+    tallies.add(pitch, is_panel=rating.is_panel, stars=rating.stars,
+                reason=rating.excluded_reason, delta=-1)
     tallies.count_rater(pitch.challenge_id, user.id, -1)
+    db.session.add(RatingChange(pitch_id=pitch.id, user_id=user.id, stars=None,
+                                network_hash=signals.network_hash(pitch.challenge,
+                                                                  client_address),
+                                changed_at=utcnow()))
     db.session.delete(rating)
     db.session.commit()
 
@@ -137,6 +156,7 @@ def live_ranking(user, challenge_id: int, overrides: dict) -> dict:
 def ranking_document(challenge, settings, m, entries, by_id) -> dict:
     """The ranking as the API shows it (and as a shortlist snapshot stores it)."""
     flags = integrity.flags_by_pitch(challenge)
+    excluded = tallies.excluded_by_pitch(challenge.id)
 
     def entry_document(entry):
         pitch = by_id[entry.pitch_id]
@@ -151,6 +171,7 @@ def ranking_document(challenge, settings, m, entries, by_id) -> dict:
             "panel_count": entry.panel_count, "panel_mean": entry.panel_mean,
             "panel_score": entry.panel_score, "combined": entry.combined,
             "integrity_flags": flags.get(entry.pitch_id, []),
+            "excluded": excluded[entry.pitch_id],
         }
 
     return {
@@ -197,4 +218,7 @@ def published_shortlist(user, challenge_id: int) -> dict:
     shortlist = db.session.scalar(select(Shortlist).where(Shortlist.challenge_id == challenge.id))
     if shortlist is None:
         raise NotFound("This challenge has no published shortlist yet.")
-    return shortlist.snapshot
+    # Shortlists published before ratings could be excluded counted every rating.
+    none_excluded = dict.fromkeys(EXCLUSION_REASONS, 0)
+    return shortlist.snapshot | {"entries": [{"excluded": none_excluded} | entry
+                                             for entry in shortlist.snapshot["entries"]]}

@@ -12,9 +12,10 @@ def test_the_export_holds_account_memberships_invitations_ratings_comments_flags
         make, council, supplier_org):
     me = make.user("exported", display_name="Ada Export")
     challenge = make.challenge(council, "open")
-    rival = make.supplier()
+    rival, third = make.supplier(), make.supplier()
     first = make.pitch(challenge["id"], supplier_org)
-    second = make.pitch(challenge["id"], rival)
+    second = make.pitch(challenge["id"], third)
+    make.pitch(challenge["id"], rival)
     # Memberships: joined the rival supplier, then left it; joined the council for good.
     left = ok(rival.owner.post(f"/organisations/{rival.id}/members",
                                json={"email": me.email}), 202)
@@ -76,8 +77,11 @@ def test_the_export_holds_account_memberships_invitations_ratings_comments_flags
     assert invitations[2]["responded_at"] is None
 
     assert export["ratings"] == [rated_first, rated_second]
-    assert [(r["pitch_id"], r["stars"], r["is_panel"]) for r in export["ratings"]] == [
-        (first["id"], 4, True), (second["id"], 1, True)]  # an owner of the council: panel
+    # An owner of the council: panel. Once of a rival pitching here: kept, excluded.
+    assert [(r["pitch_id"], r["stars"], r["is_panel"], r["excluded_reason"])
+            for r in export["ratings"]] == [
+        (first["id"], 4, True, "conflict_of_interest"),
+        (second["id"], 1, True, "conflict_of_interest")]
 
     assert export["comments"] == [
         {"id": said["id"], "pitch_id": first["id"], "parent_id": None, "body": "Who runs it?",

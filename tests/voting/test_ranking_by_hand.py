@@ -12,12 +12,25 @@ public stars               n   S
   F  5 5 5                 -   -   (withdrawn)
 panel: officer A=4 B=5 E=3; expert A=5 D=2
 
+Kept but excluded, so none of the figures above moves (min_account_age_hours = 24, and
+everyone above has an account a month old):
+  A  1 1 1   from accounts made today                  new_account 3
+  D  5       from an account made today                new_account 1
+  E  1       from someone who then joined the supplier conflict_of_interest 1
+  B  1       the expert's, who declared a conflict     conflict_of_interest 1
+
 m = (23+10+10+8+40) / (5+3+2+4+10) = 91/24, C = 5.
 """
 import math
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
+from exchange import events
+from exchange.challenges.models import Challenge, PanelConflict
+from exchange.clock import utcnow
+from exchange.extensions import db
 from tests.factories import ok
 
 PUBLIC = {"A": [5, 5, 4, 4, 5], "B": [3, 4, 3], "C": [5, 5], "D": [2, 3, 2, 1],
@@ -45,23 +58,57 @@ PUBLIC01 = {
                "D": 0.0, "E": wilson_by_hand(8, 10)},
 }
 PANEL01 = {"A": (4.5 - 1) / 4, "B": (5 - 1) / 4, "D": (2 - 1) / 4, "E": (3 - 1) / 4}
+EXCLUDED = {"A": {"conflict_of_interest": 0, "new_account": 3},
+            "B": {"conflict_of_interest": 1, "new_account": 0},
+            "C": {"conflict_of_interest": 0, "new_account": 0},
+            "D": {"conflict_of_interest": 0, "new_account": 1},
+            "E": {"conflict_of_interest": 1, "new_account": 0}}
+
+
+def _a_month_old(app, people):
+    with app.app_context():
+        for person in people:
+            db.session.execute(text("UPDATE users SET created_at = :at WHERE id = :id"),
+                               {"at": utcnow() - timedelta(days=30), "id": person.id})
+        db.session.commit()
+
+
+def _declare_conflict(app, challenge_id, user_id, pitch_id):
+    """What the panel's conflicts endpoint does: add the row, then announce it."""
+    with app.app_context():
+        db.session.add(PanelConflict(challenge_id=challenge_id, user_id=user_id,
+                                     pitch_id=pitch_id))
+        events.panel_conflicts_changed.send(
+            None, challenge=db.session.get(Challenge, challenge_id), user_id=user_id)
+        db.session.commit()
 
 
 @pytest.fixture
-def built(make, council, supplier_org):
+def built(app, make, council, supplier_org):
     challenge = make.challenge(council, "open", min_ratings=3, prior_weight=5,
-                               shortlist_size=3)
+                               shortlist_size=3, min_account_age_hours=24)
     cid = challenge["id"]
     pitches = {name: make.pitch(cid, supplier_org, title=name)["id"] for name in "ABCDEF"}
     raters = [make.user(f"rater{i}") for i in range(10)]
+    expert, insider = make.user("expert"), make.user("insider")
+    _a_month_old(app, [*raters, expert, insider, council.owner])
     for name, stars in PUBLIC.items():
         for rater, star in zip(raters, stars):
             ok(rater.put(f"/pitches/{pitches[name]}/rating", json={"stars": star}))
-    expert = make.user("expert")
     ok(council.owner.post(f"/challenges/{cid}/panel", json={"user_id": expert.id}), 201)
     for person, name, star in ((council.owner, "A", 4), (council.owner, "B", 5),
-                               (council.owner, "E", 3), (expert, "A", 5), (expert, "D", 2)):
+                               (council.owner, "E", 3), (expert, "A", 5), (expert, "D", 2),
+                               (expert, "B", 1)):
         ok(person.put(f"/pitches/{pitches[name]}/rating", json={"stars": star}))
+    _declare_conflict(app, cid, expert.id, pitches["B"])
+    for name in "AAAD":
+        newcomer = make.user("newcomer")
+        ok(newcomer.put(f"/pitches/{pitches[name]}/rating",
+                        json={"stars": 5 if name == "D" else 1}))
+    ok(insider.put(f"/pitches/{pitches['E']}/rating", json={"stars": 1}))
+    invitation = ok(supplier_org.owner.post(f"/organisations/{supplier_org.id}/members",
+                                            json={"email": insider.email}), 202)
+    ok(insider.post(f"/auth/me/invitations/{invitation['id']}/accept"))
     ok(supplier_org.owner.post(f"/pitches/{pitches['F']}/withdraw"))
     make.move(council, cid, "voting")
     return cid, {v: k for k, v in pitches.items()}
@@ -88,6 +135,7 @@ def test_ranking_matches_the_hand_worked_values(built, anon, method, w):
         assert math.isclose(entry["combined"], expected, abs_tol=1e-9), name
         assert entry["n"] == len(PUBLIC[name]) and entry["S"] == sum(PUBLIC[name])
         assert entry["C"] == 5 and math.isclose(entry["m"], M, abs_tol=1e-9)
+        assert entry["excluded"] == EXCLUDED[name]
     assert entries["C"]["excluded_reasons"] == (
         ["too_few_ratings", "no_panel_rating"] if w else ["too_few_ratings"])
     eligible = sorted("ABDE", key=lambda n: -((1 - w) * PUBLIC01[method][n] +

@@ -1,0 +1,143 @@
+"""The rules of fair votes: who may rate a pitch, and which kept ratings count.
+
+Every rule is here and nowhere else, one function each, so that what the exchange does
+and what docs/fair-votes.md says are the same sentences:
+
+- Nobody rates a pitch of an organisation they belong to, or belonged to at any time while
+  the challenge was open or voting (refused, nothing written).
+- A rating given before joining that organisation is excluded from the moment they join.
+- Members of an organisation with a submitted pitch on the challenge (now, or at any time
+  while it was open or voting) may rate the other pitches; those ratings are kept and
+  excluded as `conflict_of_interest`.
+- A panel member's rating of a pitch they declared a conflict with is excluded as
+  `conflict_of_interest`.
+- A rating from an account younger than the challenge's `min_account_age_hours` when it was
+  first given is excluded as `new_account`; `conflict_of_interest` wins when both apply.
+
+"While the challenge was open or voting" runs from when it first opened until now: ratings
+are only given, and only re-judged, while it takes them (see `judges_ratings`).
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+
+from exchange.challenges import lifecycle
+from exchange.challenges.models import Challenge, PanelConflict
+from exchange.extensions import db
+from exchange.http.errors import NotAllowed
+from exchange.organisations.models import Membership, MembershipPeriod
+from exchange.pitches.models import Pitch
+
+CONFLICT_OF_INTEREST = "conflict_of_interest"
+NEW_ACCOUNT = "new_account"
+
+
+def judges_ratings(challenge: Challenge) -> bool:
+    """Ratings are judged (and re-judged) while the challenge takes them; once it has left
+    voting its ratings' reasons stand as they were, like its published shortlist."""
+    return challenge.status in lifecycle.ACCEPTS_RATINGS
+
+
+def opened_at(challenge: Challenge) -> datetime:
+    """When the challenge first opened: the start of its open-or-voting time."""
+    return challenge.opened_at or challenge.created_at
+
+
+def belonged_while_open(challenge: Challenge, organisation_ids, user_ids=None) -> set[tuple]:
+    """(user_id, organisation_id) for everyone who belongs to one of these organisations
+    now, or belonged at any time since the challenge opened."""
+    organisation_ids = list(organisation_ids)
+    if not organisation_ids:
+        return set()
+    periods = select(MembershipPeriod.user_id, MembershipPeriod.organisation_id).where(
+        MembershipPeriod.organisation_id.in_(organisation_ids),
+        or_(MembershipPeriod.left_at.is_(None),
+            MembershipPeriod.left_at >= opened_at(challenge)))
+    current = select(Membership.user_id, Membership.organisation_id).where(
+        Membership.organisation_id.in_(organisation_ids))
+    if user_ids is not None:
+        periods = periods.where(MembershipPeriod.user_id.in_(list(user_ids)))
+        current = current.where(Membership.user_id.in_(list(user_ids)))
+    return {tuple(row) for row in db.session.execute(periods.union(current))}
+
+
+# ---- who may rate --------------------------------------------------------------------------
+
+def may_rate(user, pitch: Pitch) -> bool:
+    """Nobody rates a pitch of an organisation they belong to, or belonged to at any time
+    while the challenge was open or voting."""
+    return not belonged_while_open(pitch.challenge, [pitch.supplier_id], [user.id])
+
+
+def check_may_rate(user, pitch: Pitch) -> None:
+    """NotAllowed (403) when `may_rate` says no."""
+    if not may_rate(user, pitch):
+        raise NotAllowed("Nobody rates a pitch of an organisation they belong to, or "
+                         "belonged to while the challenge was open or voting.")
+
+
+# ---- which ratings count -------------------------------------------------------------------
+
+@dataclass
+class Standing:
+    """What the rules need to know about one challenge to judge its ratings."""
+
+    challenge: Challenge
+    supplier_of: dict[int, int]  # pitch id -> supplier id, every pitch of the challenge
+    pitching: set[int]  # suppliers with a submitted pitch on the challenge
+    belonged: dict[int, set[int]] = field(default_factory=dict)  # user -> suppliers
+    declared: set[tuple[int, int]] = field(default_factory=set)  # (user_id, pitch_id)
+
+
+def standing_of(challenge: Challenge, user_ids=None) -> Standing:
+    """Read, in three queries, what judging the challenge's ratings (or these people's)
+    needs: its pitches' suppliers, who belonged to them, and declared panel conflicts."""
+    pitch_rows = db.session.execute(select(Pitch.id, Pitch.supplier_id, Pitch.status)
+                                    .where(Pitch.challenge_id == challenge.id)).all()
+    standing = Standing(challenge, {p.id: p.supplier_id for p in pitch_rows},
+                        {p.supplier_id for p in pitch_rows if p.status == "submitted"})
+    for user_id, organisation_id in belonged_while_open(
+            challenge, set(standing.supplier_of.values()), user_ids):
+        standing.belonged.setdefault(user_id, set()).add(organisation_id)
+    declared = select(PanelConflict.user_id, PanelConflict.pitch_id).where(
+        PanelConflict.challenge_id == challenge.id)
+    if user_ids is not None:
+        declared = declared.where(PanelConflict.user_id.in_(list(user_ids)))
+    standing.declared = {tuple(row) for row in db.session.execute(declared)}
+    return standing
+
+
+def rated_own_organisation(standing: Standing, user_id: int, pitch_id: int) -> bool:
+    """They belong, or belonged while the challenge was open or voting, to the pitch's
+    supplier: a rating given before they joined is excluded from the moment they join."""
+    return standing.supplier_of.get(pitch_id) in standing.belonged.get(user_id, ())
+
+
+def competes_on_challenge(standing: Standing, user_id: int) -> bool:
+    """They belong, or belonged while the challenge was open or voting, to a supplier with
+    a submitted pitch on it."""
+    return bool(standing.belonged.get(user_id, set()) & standing.pitching)
+
+
+def declared_conflict(standing: Standing, user_id: int, pitch_id: int) -> bool:
+    """A panel member declared a conflict with this pitch."""
+    return (user_id, pitch_id) in standing.declared
+
+
+def too_new(challenge: Challenge, account_age_hours: float | None) -> bool:
+    """The account was younger than the challenge's minimum age when it first rated.
+    Ratings from before ages were kept (null) are not judged by age."""
+    return account_age_hours is not None and account_age_hours < challenge.min_account_age_hours
+
+
+def exclusion_reason(standing: Standing, user_id: int, pitch_id: int,
+                     account_age_hours: float | None) -> str | None:
+    """Why this rating is kept but left out of the ranking, or None when it counts."""
+    if (rated_own_organisation(standing, user_id, pitch_id)
+            or competes_on_challenge(standing, user_id)
+            or declared_conflict(standing, user_id, pitch_id)):
+        return CONFLICT_OF_INTEREST
+    if too_new(standing.challenge, account_age_hours):
+        return NEW_ACCOUNT
+    return None
