@@ -3,8 +3,6 @@ excluded when they compete on the challenge, declared a conflict, or joined afte
 Each expectation is worked out by hand from the stars given."""
 from sqlalchemy import func, select
 
-from exchange import events
-from exchange.challenges.models import Challenge, PanelConflict
 from exchange.extensions import db
 from exchange.voting.models import Rating, RatingChange
 from exchange.voting.tallies import recount
@@ -161,18 +159,6 @@ def test_a_rating_given_before_joining_a_competing_supplier_is_excluded_from_the
     _no_drift(app)
 
 
-def _declare(app, challenge_id, user_id, pitch_ids):
-    """What the panel conflicts endpoint does: set the rows, then announce the change."""
-    with app.app_context():
-        db.session.execute(PanelConflict.__table__.delete().where(
-            PanelConflict.challenge_id == challenge_id, PanelConflict.user_id == user_id))
-        db.session.add_all(PanelConflict(challenge_id=challenge_id, user_id=user_id,
-                                         pitch_id=pitch_id) for pitch_id in pitch_ids)
-        events.panel_conflicts_changed.send(None, challenge=db.session.get(
-            Challenge, challenge_id), user_id=user_id)
-        db.session.commit()
-
-
 def test_a_panel_members_declared_conflict_excludes_their_rating(
         app, make, council, challenge, pitch, anon):
     expert = make.user("expert")
@@ -181,7 +167,8 @@ def test_a_panel_members_declared_conflict_excludes_their_rating(
     assert ok(_rate(expert, pitch["id"], 5))["is_panel"] is True
     assert _entry(anon, challenge["id"], pitch["id"])["panel_count"] == 1
 
-    _declare(app, challenge["id"], expert.id, [pitch["id"]])
+    ok(expert.post(f"/challenges/{challenge['id']}/panel/{expert.id}/conflicts",
+                   json={"pitch_ids": [pitch["id"]]}))
 
     assert _reason(expert, pitch["id"]) == "conflict_of_interest"
     entry = _entry(anon, challenge["id"], pitch["id"])
@@ -190,7 +177,8 @@ def test_a_panel_members_declared_conflict_excludes_their_rating(
     assert _stats(anon, challenge["id"]) == (0, 1, 0)
     _no_drift(app)
 
-    _declare(app, challenge["id"], expert.id, [])
+    assert council.owner.delete(f"/challenges/{challenge['id']}/panel/{expert.id}/conflicts/"
+                                f"{pitch['id']}").status_code == 204
 
     assert _reason(expert, pitch["id"]) is None
     entry = _entry(anon, challenge["id"], pitch["id"])
