@@ -1,7 +1,6 @@
 """Endpoints for challenges, their life, panel and stats."""
 from exchange.audit.schemas import AuditEventOut
 from exchange.challenges import history, panel, schemas, service
-from exchange.challenges.models import PanelMember
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.conditional import if_match
 from exchange.http.openapi import ExchangeBlueprint
