@@ -218,7 +218,8 @@ def published_shortlist(user, challenge_id: int) -> dict:
     shortlist = db.session.scalar(select(Shortlist).where(Shortlist.challenge_id == challenge.id))
     if shortlist is None:
         raise NotFound("This challenge has no published shortlist yet.")
-    # Shortlists published before ratings could be excluded counted every rating.
-    none_excluded = dict.fromkeys(EXCLUSION_REASONS, 0)
-    return shortlist.snapshot | {"entries": [{"excluded": none_excluded} | entry
+    # Shortlists published before ratings could be excluded counted every rating, and
+    # were published before any integrity signal was judged: none was raised.
+    before_fair_votes = {"excluded": dict.fromkeys(EXCLUSION_REASONS, 0), "integrity_flags": []}
+    return shortlist.snapshot | {"entries": [before_fair_votes | entry
                                              for entry in shortlist.snapshot["entries"]]}

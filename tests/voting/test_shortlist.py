@@ -1,5 +1,7 @@
 import pytest
 
+from exchange.extensions import db
+from exchange.voting.models import Shortlist
 from tests.factories import ok
 
 
@@ -33,3 +35,19 @@ def test_published_shortlist_is_public_and_unchanged(voting, council, anon):
     assert published["published_by"]["id"] == council.owner.id
     assert len(published["shortlisted_pitch_ids"]) == 1
     assert ok(anon.get(f"/challenges/{voting}/shortlist")) == published
+
+
+def test_a_shortlist_published_before_fair_votes_reads_as_counting_every_rating(
+        app, voting, council, anon):
+    published = ok(council.owner.post(f"/challenges/{voting}/shortlist"), 201)
+    # As stored before ratings were judged: entries without `excluded` or `integrity_flags`.
+    with app.app_context():
+        shortlist = db.session.scalar(db.select(Shortlist).filter_by(challenge_id=voting))
+        shortlist.snapshot = published | {"entries": [
+            {k: v for k, v in entry.items() if k not in ("excluded", "integrity_flags")}
+            for entry in published["entries"]]}
+        db.session.commit()
+    shown = ok(anon.get(f"/challenges/{voting}/shortlist"))
+    assert [(e["excluded"], e["integrity_flags"]) for e in shown["entries"]] == [
+        ({"conflict_of_interest": 0, "new_account": 0}, [])]
+    assert shown == published
