@@ -69,6 +69,10 @@ class Challenge(db.Model):
     panel_rating_count: Mapped[int] = mapped_column(Integer, default=0)
     rater_count: Mapped[int] = mapped_column(Integer, default=0)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped whenever the set of the challenge's ratings, their stars, networks or panel
+    # standing, or its submitted pitches change: what is derived from every rating (the
+    # ranking's integrity flags) is cached under it, and stays exact across servers.
+    ratings_version: Mapped[int] = mapped_column(Integer, default=0)
 
     council = relationship("Organisation", lazy="joined")
     tag_rows = relationship("ChallengeTag", cascade="all, delete-orphan", lazy="selectin",

@@ -119,6 +119,8 @@ def _withdraw_ratings(user_id: int, ratings) -> None:
         tallies.add(pitch, is_panel=rating.is_panel, stars=rating.stars,
                     reason=rating.excluded_reason, delta=-1)
         tallies.count_rater(rating.challenge_id, user_id, -1)
+    for challenge_id in sorted({rating.challenge_id for rating in ratings}):
+        tallies.ratings_changed(challenge_id)
     db.session.execute(delete(Rating).where(Rating.id.in_([r.id for r in ratings])),
                        execution_options={"synchronize_session": False})
 

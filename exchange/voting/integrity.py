@@ -9,7 +9,8 @@ from `analyse`, so the two can never disagree.
 A flag asks a person to look; it never removes a rating. Exclusions are separate rules
 (a challenge's `min_account_age_hours`, conflicts of interest), applied when rating.
 """
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
@@ -179,10 +180,36 @@ def facts_of(challenge_id: int) -> list[RatingFact]:
     return [RatingFact(*row) for row in rows]
 
 
+# The ranking shows every pitch's flags on every request, and they are derived from all
+# of the challenge's ratings: they are kept per app, keyed by the challenge's ratings
+# version (bumped in the transaction of every change to its ratings) with the opening time
+# and the rules, so the work of a ranking request does not grow with the ratings. The
+# version is read before the ratings, so an entry is never older than its key.
+FLAGS_CACHE_SIZE = 512
+_flags_lock = threading.Lock()
+
+
+def _flags_cache() -> OrderedDict:
+    return current_app.extensions.setdefault("integrity_flags", OrderedDict())
+
+
 def flags_by_pitch(challenge) -> dict[int, list[str]]:
     """The integrity flags of each of the challenge's pitches with public ratings."""
-    signals = analyse(facts_of(challenge.id), challenge.opened_at, rules_in_force())
-    return {pitch_id: pitch.flags for pitch_id, pitch in signals.items()}
+    rules = rules_in_force()
+    key = (challenge.ratings_version, challenge.opened_at, rules)
+    cache = _flags_cache()
+    with _flags_lock:
+        cached = cache.get(challenge.id)
+        if cached is not None and cached[0] == key:
+            cache.move_to_end(challenge.id)
+            return cached[1]
+    signals = analyse(facts_of(challenge.id), challenge.opened_at, rules)
+    flags = {pitch_id: pitch.flags for pitch_id, pitch in signals.items()}
+    with _flags_lock:
+        cache[challenge.id] = (key, flags)
+        while len(cache) > FLAGS_CACHE_SIZE:
+            cache.popitem(last=False)
+    return flags
 
 
 def may_read_report(user, challenge) -> bool:

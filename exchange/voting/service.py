@@ -65,6 +65,7 @@ def rate(user, pitch_id: int, stars: int, client_address: str | None = None) -> 
     else:
         tallies.count_rater(pitch.challenge_id, user.id, 1)
     tallies.add(pitch, is_panel=is_panel, stars=stars, reason=reason, delta=1)
+    tallies.ratings_changed(pitch.challenge_id)
     db.session.add(RatingChange(pitch_id=pitch.id, user_id=user.id, stars=stars,
                                 network_hash=network_hash, changed_at=now))
     db.session.commit()
@@ -95,6 +96,7 @@ def unrate(user, pitch_id: int, client_address: str | None = None) -> None:
     tallies.add(pitch, is_panel=rating.is_panel, stars=rating.stars,
                 reason=rating.excluded_reason, delta=-1)
     tallies.count_rater(pitch.challenge_id, user.id, -1)
+    tallies.ratings_changed(pitch.challenge_id)
     db.session.add(RatingChange(pitch_id=pitch.id, user_id=user.id, stars=None,
                                 network_hash=signals.network_hash(pitch.challenge,
                                                                   client_address),

@@ -91,6 +91,13 @@ def _apply_to_challenge(challenge_id: int, is_panel: bool, count: int, total: in
                        execution_options={"synchronize_session": False})
 
 
+def ratings_changed(challenge_id: int) -> None:
+    """Bump the challenge's ratings version: anything cached from its ratings is stale."""
+    db.session.execute(update(Challenge).where(Challenge.id == challenge_id)
+                       .values(ratings_version=Challenge.ratings_version + 1),
+                       execution_options={"synchronize_session": False})
+
+
 def count_rater(challenge_id: int, user_id: int, delta: int) -> None:
     """Keep `rater_count` = people with at least one rating on the challenge's pitches."""
     if delta > 0:
@@ -123,6 +130,7 @@ def pitch_withdrawn(pitch: Pitch) -> None:
     """Take a withdrawn pitch's ratings out of its challenge's totals (it no longer counts)."""
     _apply_to_challenge(pitch.challenge_id, False, -pitch.public_count, -pitch.public_sum)
     _apply_to_challenge(pitch.challenge_id, True, -pitch.panel_count, 0)
+    ratings_changed(pitch.challenge_id)
 
 
 def move_ratings_between_panel_and_public(challenge: Challenge, user_id: int, *,
@@ -133,6 +141,8 @@ def move_ratings_between_panel_and_public(challenge: Challenge, user_id: int, *,
         .where(Pitch.challenge_id == challenge.id, Rating.user_id == user_id,
                Rating.is_panel.is_not(to_panel))
         .order_by(Rating.pitch_id)).all()
+    if ratings:
+        ratings_changed(challenge.id)
     for rating in ratings:
         # An excluded rating stays in its excluded tally, which is not split by panel.
         if rating.excluded_reason is None:
@@ -274,6 +284,10 @@ def recount(fix: bool = False) -> list[str]:
     drift += _recount_excluded(fix)
     if fix and drift:
         _rebuild_challenge_raters()
+        # Ratings were changed by something other than the rating paths: nothing cached
+        # from them can be trusted.
+        db.session.execute(update(Challenge).values(
+            ratings_version=Challenge.ratings_version + 1))
         db.session.commit()
     return drift
 

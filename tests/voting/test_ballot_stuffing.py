@@ -95,7 +95,7 @@ def stuffed(app, make, council, admin):
         _rate_from(account, pitches["A"], 5, addresses[account.id])
     _within_one_minute(app, pitches["A"], [account.id for account in stuffers])
     _signals_where_missing(app, addresses)
-    return {"challenge_id": cid, "pitches": pitches, "council": council}
+    return {"challenge_id": cid, "pitches": pitches, "council": council, "stuffers": stuffers}
 
 
 def _order(ranking: dict, pitches: dict) -> list[str]:
