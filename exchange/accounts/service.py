@@ -12,8 +12,8 @@ from exchange import audit
 from exchange.accounts.models import ApiToken, User, UserSession
 from exchange.accounts.passwords import password_problems  # re-exported: the password rule
 from exchange.clock import utcnow
+from exchange.errors import Conflict, Invalid, NotFound, NotSignedIn
 from exchange.extensions import db
-from exchange.http.errors import Conflict, Invalid, NotFound, NotSignedIn
 
 TOKEN_PREFIX = "oix_"
 # Keys are secrets.token_urlsafe(32): 43 characters. Anything much longer is not ours.

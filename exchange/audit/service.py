@@ -5,8 +5,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from exchange.audit.models import AuditEvent
+from exchange.errors import NotAllowed
 from exchange.extensions import db
-from exchange.http.errors import NotAllowed
 from exchange.http.pagination import Page, SortKey, paginate
 
 # Newest first; ids only grow, so the order is stable under inserts.

@@ -7,7 +7,7 @@ from exchange import audit
 from exchange.audit import service as trail
 from exchange.challenges import policy
 from exchange.challenges import service as challenges
-from exchange.http.errors import NotAllowed
+from exchange.errors import NotAllowed
 from exchange.http.pagination import Page
 
 # The recorded actions that are public life events, and the event each becomes. A status

@@ -11,8 +11,8 @@ from exchange.accounts.service import normalise_email
 from exchange.challenges import policy
 from exchange.challenges import service as challenges
 from exchange.challenges.models import Challenge, PanelConflict, PanelMember
+from exchange.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.extensions import db
-from exchange.http.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.http.pagination import Page, SortKey, paginate
 from exchange.organisations.policy import is_officer_of
 

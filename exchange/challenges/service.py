@@ -7,8 +7,8 @@ from exchange import audit, events
 from exchange.challenges import lifecycle, policy
 from exchange.challenges.models import Challenge, ChallengeTag
 from exchange.clock import utcnow
+from exchange.errors import Conflict, NotAllowed, NotFound
 from exchange.extensions import db
-from exchange.http.errors import Conflict, NotAllowed, NotFound
 from exchange.http.pagination import SortKey
 from exchange.organisations import service as organisations
 from exchange.organisations.policy import is_member

@@ -6,8 +6,8 @@ from exchange.challenges import service as challenges
 from exchange.discussion import policy
 from exchange.discussion.models import Comment, CommentFlag
 from exchange.discussion.service import present
+from exchange.errors import NotAllowed
 from exchange.extensions import db
-from exchange.http.errors import NotAllowed
 from exchange.http.pagination import Page, SortKey, paginate
 from exchange.pitches.models import Pitch
 

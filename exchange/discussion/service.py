@@ -13,8 +13,8 @@ from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
 from exchange.discussion import policy
 from exchange.discussion.models import Comment, CommentFlag
+from exchange.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.extensions import db
-from exchange.http.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.http.pagination import Page, SortKey, paginate
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch

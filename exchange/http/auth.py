@@ -4,8 +4,8 @@ from flask import Flask, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
+from exchange.errors import NotSignedIn
 from exchange.extensions import login_manager
-from exchange.http.errors import NotSignedIn
 
 
 def signed_in_user():

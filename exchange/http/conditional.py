@@ -12,7 +12,7 @@ import json
 
 from flask import Flask, request
 
-from exchange.http.errors import PreconditionFailed
+from exchange.errors import PreconditionFailed
 
 UNTAGGED_FIELDS = {"view_count"}
 COUNT_FIELDS = {"tally", "comment_count", "pitch_count", "rating_count", "reply_count",

@@ -1,4 +1,4 @@
-"""Domain errors and the one place they become RFC 9457 problem+json responses."""
+"""The one place domain errors (exchange/errors.py) become RFC 9457 problem+json answers."""
 import logging
 import math
 import time
@@ -6,53 +6,40 @@ import time
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from exchange.errors import (
+    Conflict,
+    DomainError,
+    Invalid,
+    NotAllowed,
+    NotFound,
+    NotSignedIn,
+    PreconditionFailed,
+    Unavailable,
+)
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 
 
-class DomainError(Exception):
-    """A refusal the caller can act on; subclasses fix the HTTP status."""
-
-    status = 400
-    title = "Bad request"
-    slug = "bad-request"
-
-    def __init__(self, detail: str, errors: dict | None = None, headers: dict | None = None):
-        super().__init__(detail)
-        self.detail = detail
-        self.errors = errors
-        self.headers = headers or {}
+# Each kind of domain error as an answer: status, title, and the slug of its problem type.
+PROBLEMS: dict[type, tuple[int, str, str]] = {
+    NotSignedIn: (401, "Not signed in", "not-signed-in"),
+    NotAllowed: (403, "Not allowed", "not-allowed"),
+    NotFound: (404, "Not found", "not-found"),
+    Conflict: (409, "Conflict", "conflict"),
+    PreconditionFailed: (412, "Precondition failed", "precondition-failed"),
+    Invalid: (422, "Invalid fields", "validation"),
+    Unavailable: (503, "Service unavailable", "unavailable"),
+}
 
 
-class NotSignedIn(DomainError):
-    status, title, slug = 401, "Not signed in", "not-signed-in"
-
-
-class NotAllowed(DomainError):
-    status, title, slug = 403, "Not allowed", "not-allowed"
-
-
-class NotFound(DomainError):
-    status, title, slug = 404, "Not found", "not-found"
-
-
-class Conflict(DomainError):
-    status, title, slug = 409, "Conflict", "conflict"
-
-
-class PreconditionFailed(DomainError):
-    status, title, slug = 412, "Precondition failed", "precondition-failed"
-
-
-class Invalid(DomainError):
-    status, title, slug = 422, "Invalid fields", "validation"
-
-
-class Unavailable(DomainError):
-    """A dependency (the database) cannot be reached: retry later (see http/outage.py)."""
-
-    status, title, slug = 503, "Service unavailable", "unavailable"
+def problem_of(exc: DomainError) -> tuple[int, str, str]:
+    """The status, title and slug of a domain error (the nearest kind it belongs to)."""
+    for kind in type(exc).__mro__:
+        if kind in PROBLEMS:
+            return PROBLEMS[kind]
+    return 400, "Bad request", "bad-request"
 
 
 def problem(status: int, title: str, detail: str, slug: str, errors=None, headers=None):
@@ -146,7 +133,8 @@ def _http_problem(exc: HTTPException):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        return problem(exc.status, exc.title, exc.detail, exc.slug, exc.errors, exc.headers)
+        status, title, slug = problem_of(exc)
+        return problem(status, title, exc.detail, slug, exc.errors, exc.headers)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -17,8 +17,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from exchange.errors import Unavailable
 from exchange.extensions import db
-from exchange.http.errors import Unavailable
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from flask import request
 from marshmallow import Schema, fields, validate
 from sqlalchemy import and_, or_
 
+from exchange.errors import Invalid
 from exchange.extensions import db
-from exchange.http.errors import Invalid
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

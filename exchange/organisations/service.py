@@ -6,8 +6,8 @@ from exchange import audit, events, rows
 from exchange.accounts.models import User
 from exchange.accounts.service import normalise_email
 from exchange.clock import utcnow
+from exchange.errors import Conflict, NotAllowed, NotFound
 from exchange.extensions import db
-from exchange.http.errors import Conflict, NotAllowed, NotFound
 from exchange.organisations import policy
 from exchange.organisations.models import (
     Invitation,

@@ -9,8 +9,8 @@ from exchange.challenges import policy as challenge_policy
 from exchange.challenges import service as challenges
 from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
+from exchange.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.extensions import db
-from exchange.http.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.http.pagination import SortKey
 from exchange.organisations import service as organisations
 from exchange.organisations.policy import is_member

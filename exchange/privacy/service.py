@@ -12,8 +12,8 @@ from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
 from exchange.discussion import service as discussion
 from exchange.discussion.models import Comment, CommentFlag
+from exchange.errors import NotAllowed
 from exchange.extensions import db
-from exchange.http.errors import NotAllowed
 from exchange.organisations import service as organisations
 from exchange.organisations.models import Invitation, MembershipPeriod
 from exchange.pitches.models import Pitch

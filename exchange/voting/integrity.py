@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges import service as challenges
+from exchange.errors import NotAllowed
 from exchange.extensions import db
-from exchange.http.errors import NotAllowed
 from exchange.pitches.models import Pitch
 from exchange.voting.models import Rating
 

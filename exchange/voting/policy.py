@@ -24,8 +24,8 @@ from sqlalchemy import or_, select
 
 from exchange.challenges import lifecycle
 from exchange.challenges.models import Challenge, PanelConflict
+from exchange.errors import NotAllowed
 from exchange.extensions import db
-from exchange.http.errors import NotAllowed
 from exchange.organisations.models import Membership, MembershipPeriod
 from exchange.pitches.models import Pitch
 

@@ -9,8 +9,8 @@ from exchange.challenges import service as challenges
 from exchange.challenges.models import Challenge
 from exchange.challenges.panel import sits_on_panel
 from exchange.clock import utcnow
+from exchange.errors import Conflict, NotFound
 from exchange.extensions import db
-from exchange.http.errors import Conflict, NotFound
 from exchange.http.pagination import Page, SortKey, paginate_in_memory
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
