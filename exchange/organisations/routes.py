@@ -36,7 +36,7 @@ def list_organisations(args):
 @blp.problems(404)
 def get_organisation(organisation_id):
     """One organisation and its members."""
-    return service.get(organisation_id)
+    return service.with_members(organisation_id)
 
 
 @blp.post("/organisations/<int:organisation_id>/verify")

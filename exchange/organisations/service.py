@@ -1,6 +1,7 @@
 """Organisations: registering councils and suppliers, verifying councils, and membership by
 consent (invitations accepted or declined), with its history."""
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from exchange import audit, events, rows
 from exchange.accounts.models import User
@@ -20,6 +21,18 @@ from exchange.organisations.models import (
 def get(organisation_id: int) -> Organisation:
     """The organisation, or NotFound (404)."""
     organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("No such organisation.")
+    return organisation
+
+
+def with_members(organisation_id: int) -> Organisation:
+    """The organisation with its members and their accounts, read in a fixed number of
+    queries whatever the number of members, or NotFound (404)."""
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.id == organisation_id)
+        .options(selectinload(Organisation.memberships).selectinload(Membership.user))
+        .execution_options(populate_existing=True))
     if organisation is None:
         raise NotFound("No such organisation.")
     return organisation
