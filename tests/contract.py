@@ -1,11 +1,14 @@
 """The OpenAPI document as the app serves it, validators for its schemas, the operations
-it lists, and a dump of the stored data to prove a refused request changed nothing."""
+it lists, a dump of the stored data to prove a refused request changed nothing, and a
+recorder of the SQL a request runs."""
 import re
+from contextlib import contextmanager
 
 from openapi_schema_validator import OAS30Validator
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from exchange import create_app
+from exchange.extensions import db
 
 
 def served_document() -> dict:
@@ -21,6 +24,32 @@ def schema_validator(document: dict, schema: dict) -> OAS30Validator:
 
 
 WRITES = ("post", "put", "patch", "delete")
+
+
+@contextmanager
+def recorded_statements(app):
+    """The SQL statements run on the app's database inside the block, in order."""
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(_connection, _cursor, statement, *_):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def statements_of_get(app, client, path) -> tuple[int, dict]:
+    """How many SQL statements a GET of `path` runs, and its (200) body."""
+    from tests.factories import ok
+
+    with recorded_statements(app) as seen:
+        body = ok(client.get(path))
+    return len(seen), body
 
 
 def operations(document: dict):

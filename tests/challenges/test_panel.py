@@ -1,9 +1,8 @@
 """The panel: who is on it, what its members declared, and that it is fixed once the
 shortlist is published (more in tests/voting/test_ratings.py)."""
 import pytest
-from sqlalchemy import event
 
-from exchange.extensions import db
+from tests.contract import statements_of_get
 from tests.factories import ok
 from tests.who_may_world import snapshot
 
@@ -43,35 +42,18 @@ def test_an_invited_expert_is_answered_with_what_they_declared_before(make, offi
     assert ok(_invite(officer, challenge, expert), 201)["conflicts"] == [pitch["id"]]
 
 
-def _statements(app, client, path) -> int:
-    count = 0
-
-    def counter(*args, **kwargs):
-        nonlocal count
-        count += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", counter)
-    try:
-        ok(client.get(path))
-    finally:
-        event.remove(engine, "before_cursor_execute", counter)
-    return count
-
-
 def test_the_panel_listing_reads_conflicts_in_one_statement_however_many_members(
         app, make, officer, challenge, pitch, anon):
     path = f"/challenges/{challenge['id']}/panel"
     expert = make.user("expert")
     ok(_invite(officer, challenge, expert), 201)
     _declare(expert, challenge, expert, [pitch["id"]])
-    one = _statements(app, anon, path)
+    one = statements_of_get(app, anon, path)[0]
     for _ in range(4):
         more = make.user("expert")
         ok(_invite(officer, challenge, more), 201)
         _declare(more, challenge, more, [pitch["id"]])
-    assert _statements(app, anon, path) == one
+    assert statements_of_get(app, anon, path)[0] == one
     assert len(_panel(anon, challenge)) == 5
 
 

@@ -1,13 +1,13 @@
 """Reading a thread page by page, and the comment counts on pitches and challenges."""
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from exchange.challenges.models import Challenge
 from exchange.discussion.models import Comment, CommentFlag
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
+from tests.contract import recorded_statements
 from tests.discussion.state import counts, delete_comment, post_comment, problem, seen, thread
 from tests.factories import ok
 
@@ -37,27 +37,11 @@ def test_bad_page_arguments_are_refused(anon, comment, pitch, query):
     problem(anon.get(f"/pitches/{pitch['id']}/comments", query_string=query), 422)
 
 
-@contextmanager
-def statements_counted(app):
-    seen_statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(*args):
-        seen_statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen_statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_listing_takes_the_same_queries_however_many_comments(app, make, officer, pitch):
     post_comment(make.user("first"), pitch, "One")
 
     def queries_to_list():
-        with statements_counted(app) as statements:
+        with recorded_statements(app) as statements:
             assert ok(officer.get(f"/pitches/{pitch['id']}/comments"))["items"]
         return len(statements)
 

@@ -1,6 +1,4 @@
-from sqlalchemy import event
-
-from exchange.extensions import db
+from tests.contract import statements_of_get
 from tests.factories import ok
 
 
@@ -97,28 +95,11 @@ def test_list_filters_by_kind_and_status(make, council, supplier_org):
     assert [o["id"] for o in pending_only] == [pending.id]
 
 
-def _statements_of(app, client, path) -> tuple[int, dict]:
-    count = 0
-
-    def counter(*args, **kwargs):
-        nonlocal count
-        count += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", counter)
-    try:
-        body = ok(client.get(path))
-    finally:
-        event.remove(engine, "before_cursor_execute", counter)
-    return count, body
-
-
 def test_an_organisation_with_more_members_is_read_in_as_many_queries(app, make, anon):
     small, large = make.supplier(), make.supplier()
     members = [make.member(large, f"member{i}") for i in range(6)]
-    few, small_body = _statements_of(app, anon, f"/organisations/{small.id}")
-    many, large_body = _statements_of(app, anon, f"/organisations/{large.id}")
+    few, small_body = statements_of_get(app, anon, f"/organisations/{small.id}")
+    many, large_body = statements_of_get(app, anon, f"/organisations/{large.id}")
     assert (len(small_body["members"]), len(large_body["members"])) == (1, 7)
     assert few == many
     assert {m["user_id"] for m in large_body["members"]} == {

@@ -4,12 +4,13 @@ and times are set directly, so every number below is worked out by hand."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from exchange.challenges.models import Challenge
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
 from exchange.voting.models import Rating
+from tests.contract import recorded_statements
 from tests.factories import ok
 
 # Small thresholds, so four ratings are enough to try each of them.
@@ -140,18 +141,8 @@ def test_a_draft_is_unknown_to_all_but_its_council(make, council, admin):
 def test_the_report_reads_every_rating_in_one_query_whatever_the_number_of_pitches(
         app, make, council, supplier_org, officer):
     def statements(cid):
-        seen = []
-        with app.app_context():
-            engine = db.engine
-
-        def listener(_connection, _cursor, statement, *_):
-            seen.append(statement)
-
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements(app) as seen:
             ok(officer.get(f"/challenges/{cid}/integrity"))
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         return [sql for sql in seen if "FROM ratings" in sql]
 
     raters = [make.user(f"rater{i}") for i in range(3)]

@@ -1,11 +1,12 @@
 """Tallies are read, never recounted: work per request does not grow with the ratings."""
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from exchange.accounts.models import User
 from exchange.extensions import db
 from exchange.voting.models import Rating
 from exchange.voting.tallies import recount
+from tests.contract import statements_of_get
 from tests.factories import ok
 
 
@@ -28,23 +29,6 @@ def _add_ratings(app, pitch_ids, how_many):
         assert recount() == []
 
 
-def _statements(app, client, path):
-    count = 0
-
-    def counter(*args, **kwargs):
-        nonlocal count
-        count += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", counter)
-    try:
-        ok(client.get(path))
-    finally:
-        event.remove(engine, "before_cursor_execute", counter)
-    return count
-
-
 @pytest.fixture
 def challenge_with_pitches(make, council, supplier_org):
     challenge = make.challenge(council, "open", min_ratings=1)
@@ -59,9 +43,9 @@ def test_ranking_and_lists_run_the_same_statements_for_10_and_1000_ratings(
              f"/challenges/{cid}/pitches?sort=most_rated", f"/challenges/{cid}/stats",
              "/challenges?sort=popular"]
     _add_ratings(app, pitches, 10)
-    few = [_statements(app, anon, path) for path in paths]
+    few = [statements_of_get(app, anon, path)[0] for path in paths]
     _add_ratings(app, pitches, 990)
-    many = [_statements(app, anon, path) for path in paths]
+    many = [statements_of_get(app, anon, path)[0] for path in paths]
     assert few == many
     ranking = ok(anon.get(f"/challenges/{cid}/ranking"))
     assert sum(e["n"] for e in ranking["entries"]) == 1000
