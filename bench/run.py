@@ -54,7 +54,7 @@ from exchange.extensions import db
 from exchange.organisations.models import Membership, Organisation
 from exchange.pitches.models import Pitch, PitchTag
 from exchange.voting import tallies
-from exchange.voting.models import Rating
+from exchange.voting.models import ChallengeTally, Rating
 
 API = "/api/v1"
 BATCH = 5_000
@@ -266,7 +266,7 @@ def load(app, sizes: Sizes, report: Report) -> World:
         report.check(tallies.recount() == [], "tallies still drift after recount(fix=True)")
         visible = set(db.session.scalars(select(Challenge.id)
                                          .where(Challenge.status != "draft")))
-        counts = {c: db.session.get(Challenge, c).rating_count for c in (few, many)}
+        counts = {c: db.session.get(ChallengeTally, c).rating_count for c in (few, many)}
     report.check(counts == {few: sizes.few_ratings, many: sizes.many_ratings},
                  f"challenge rating counts after the load are {counts}")
     return World(few, many, pitches, fresh_tokens, visible)
@@ -454,7 +454,7 @@ def check_tallies_after_writes(app, world: World, sizes: Sizes, report: Report) 
     """The ratings given over HTTP kept every tally equal to a recount."""
     with app.app_context():
         drift = tallies.recount()
-        counts = [db.session.get(Challenge, c).rating_count for c in (world.few, world.many)]
+        counts = [db.session.get(ChallengeTally, c).rating_count for c in (world.few, world.many)]
     report.check(drift == [], f"tallies drift after the measured ratings: {drift[:3]}")
     added = sizes.rating_requests + WARM_UP
     report.check(counts == [sizes.few_ratings + added, sizes.many_ratings + added],

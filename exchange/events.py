@@ -8,9 +8,12 @@ from blinker import Namespace
 
 _signals = Namespace()
 
+# challenge=: a challenge was created (voting gives it its tally).
+challenge_created = _signals.signal("challenge-created")
 # organisation_id=, user_id=: someone became a member (joined or rejoined).
 membership_started = _signals.signal("membership-started")
-# pitch=: a pitch was submitted or withdrawn.
+# pitch=: a pitch was submitted (voting gives it its tally) or withdrawn (its ratings leave
+# the challenge's totals).
 pitch_submitted = _signals.signal("pitch-submitted")
 pitch_withdrawn = _signals.signal("pitch-withdrawn")
 # challenge=, user_id=: a panel member's declared conflicts changed.

@@ -1,7 +1,7 @@
 """Every table of the exchange, imported in one place for Alembic and the tests."""
 from exchange.accounts.models import ApiToken, User
 from exchange.audit import AuditEvent
-from exchange.challenges.models import Challenge, ChallengeRater, ChallengeTag, PanelMember
+from exchange.challenges.models import Challenge, ChallengeTag
 from exchange.discussion.models import Comment, CommentFlag
 from exchange.organisations.models import (
     Invitation,
@@ -10,8 +10,18 @@ from exchange.organisations.models import (
     Organisation,
 )
 from exchange.pitches.models import Pitch, PitchTag
-from exchange.voting.models import Rating, Shortlist
+from exchange.voting.models import (
+    ChallengeRater,
+    ChallengeTally,
+    PanelConflict,
+    PanelMember,
+    PitchTally,
+    Rating,
+    RatingChange,
+    Shortlist,
+)
 
-__all__ = ["ApiToken", "AuditEvent", "Challenge", "ChallengeRater", "ChallengeTag", "Comment",
-           "CommentFlag", "Invitation", "Membership", "MembershipPeriod", "Organisation",
-           "PanelMember", "Pitch", "PitchTag", "Rating", "Shortlist", "User"]
+__all__ = ["ApiToken", "AuditEvent", "Challenge", "ChallengeRater", "ChallengeTag",
+           "ChallengeTally", "Comment", "CommentFlag", "Invitation", "Membership",
+           "MembershipPeriod", "Organisation", "PanelConflict", "PanelMember", "Pitch",
+           "PitchTag", "PitchTally", "Rating", "RatingChange", "Shortlist", "User"]

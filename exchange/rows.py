@@ -1,8 +1,14 @@
 """Row-level tools every domain's writes share: locking one row, and upserts.
 
-Lock order, everywhere: challenge, then pitch, then comment. A write that changes a
-challenge's totals locks (or updates) the challenge row before any of its pitches, so two
-writers never wait on each other in a circle.
+Lock order, everywhere: challenge, then the challenge's tally (voting's: every writer of
+the challenge's ratings takes it, and a rating takes nothing else), then pitch, then
+comment, so two writers never wait on each other in a circle.
+
+Rows of challenges and pitches are locked FOR NO KEY UPDATE: it keeps other writers of the
+row out as FOR UPDATE would, but not the foreign-key checks (FOR KEY SHARE) of rows that
+point at it. A rating, holding only its challenge's tally lock, inserts rows that point at
+the pitch and the challenge; under FOR UPDATE a pitch's withdrawal (pitch locked, waiting
+for the tally) and that rating (tally locked, waiting on the pitch's key) would deadlock.
 """
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,5 +34,5 @@ def lock(model, row_id: int):
         db.session.execute(update(model).where(model.id == row_id).values(id=model.id),
                            execution_options={"synchronize_session": False})
     return db.session.scalar(
-        select(model).where(model.id == row_id).with_for_update(of=model)
+        select(model).where(model.id == row_id).with_for_update(of=model, key_share=True)
         .options(lazyload("*")).execution_options(populate_existing=True))

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from exchange.accounts import service as accounts
 from exchange.accounts.models import User
-from exchange.challenges import panel
 from exchange.challenges import service as challenges
 from exchange.challenges.models import Challenge
 from exchange.challenges.schemas import ChallengeIn
@@ -29,6 +28,7 @@ from exchange.organisations.policy import is_member
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
 from exchange.pitches.schemas import PitchIn
+from exchange.voting import panel
 from exchange.voting import service as voting
 from exchange.voting.models import Rating
 from seed.challenges import CHALLENGES

@@ -5,7 +5,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from exchange import audit
@@ -188,6 +188,9 @@ def user_for_token(secret: str) -> User | None:
     """The owner of a live token, or None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret),
-                                                     ApiToken.revoked_at.is_(None)))
-    return token.user if token else None
+    # One query: the owner through their token. Memberships load when first used, so a
+    # request that needs none of them (a rating) does not read them.
+    return db.session.scalar(
+        select(User).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None))
+        .options(lazyload(User.memberships)))

@@ -1,4 +1,5 @@
-"""A council's need, its tags, and the experts on its panel."""
+"""A council's need and its tags (its panel and rating totals are voting's: see
+voting/models.py, read as `challenge.tally`)."""
 import secrets
 from datetime import datetime
 
@@ -26,11 +27,9 @@ class Challenge(db.Model):
         # One index per list order: led by status for `?status=` lists, and bare for the
         # public list, whose "not a draft" filter is a range no status-led index can order.
         Index("ix_challenges_new", "created_at", "id"),
-        Index("ix_challenges_popular", "rating_count", "id"),
         Index("ix_challenges_status_new", "status", "created_at", "id"),
         Index("ix_challenges_council_new", "council_id", "created_at", "id"),
         Index("ix_challenges_status_deadline", "status", "deadline", "id"),
-        Index("ix_challenges_status_popular", "status", "rating_count", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,15 +63,7 @@ class Challenge(db.Model):
     # Denormalised totals, changed in the same transaction as what they count.
     view_count: Mapped[int] = mapped_column(Integer, default=0)
     pitch_count: Mapped[int] = mapped_column(Integer, default=0)
-    rating_count: Mapped[int] = mapped_column(Integer, default=0)  # public, submitted pitches
-    rating_sum: Mapped[int] = mapped_column(Integer, default=0)
-    panel_rating_count: Mapped[int] = mapped_column(Integer, default=0)
-    rater_count: Mapped[int] = mapped_column(Integer, default=0)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
-    # Bumped whenever the set of the challenge's ratings, their stars, networks or panel
-    # standing, or its submitted pitches change: what is derived from every rating (the
-    # ranking's integrity flags) is cached under it, and stays exact across servers.
-    ratings_version: Mapped[int] = mapped_column(Integer, default=0)
 
     council = relationship("Organisation", lazy="joined")
     tag_rows = relationship("ChallengeTag", cascade="all, delete-orphan", lazy="selectin",
@@ -95,46 +86,3 @@ class ChallengeTag(db.Model):
     challenge_id: Mapped[int] = mapped_column(
         ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
     tag: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
-
-
-class PanelMember(db.Model):
-    """An expert the council invited onto one challenge's panel (officers sit on it anyway)."""
-
-    __tablename__ = "panel_members"
-
-    challenge_id: Mapped[int] = mapped_column(
-        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
-    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-    user = relationship("User", foreign_keys=[user_id], lazy="joined")
-
-
-class ChallengeRater(db.Model):
-    """How many of one challenge's pitches a person has rated: keeps `rater_count` exact."""
-
-    __tablename__ = "challenge_raters"
-
-    challenge_id: Mapped[int] = mapped_column(
-        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
-    ratings: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class PanelConflict(db.Model):
-    """A panel member's declared conflict with one pitch: their rating of it is excluded."""
-
-    __tablename__ = "panel_conflicts"
-
-    challenge_id: Mapped[int] = mapped_column(
-        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
-    pitch_id: Mapped[int] = mapped_column(
-        ForeignKey("pitches.id", ondelete="CASCADE"), primary_key=True, index=True)
-    declared_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

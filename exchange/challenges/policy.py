@@ -1,7 +1,8 @@
 """Who may see and manage a challenge; visibility is one query scope used by every read."""
-from sqlalchemy import or_
+from sqlalchemy import or_, select
 
 from exchange.challenges.models import Challenge
+from exchange.organisations.models import Membership
 from exchange.organisations.policy import council_ids_of, is_officer_of
 
 
@@ -11,6 +12,14 @@ def visible_to(user):
     if not councils:
         return Challenge.status != "draft"
     return or_(Challenge.status != "draft", Challenge.council_id.in_(councils))
+
+
+def visible_to_user_id(user_id: int):
+    """SQL condition, the same rule as `visible_to`, decided from the user's id alone (their
+    memberships are not loaded): a draft only to members of its council."""
+    member = select(Membership.user_id).where(Membership.user_id == user_id,
+                                              Membership.organisation_id == Challenge.council_id)
+    return or_(Challenge.status != "draft", member.exists())
 
 
 def may_see(user, challenge: Challenge) -> bool:

@@ -1,5 +1,5 @@
-"""The wire format of challenges, their settings, panels and stats."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+"""The wire format of challenges, their settings and stats."""
+from marshmallow import Schema, fields, validate
 
 from exchange.challenges.models import METHODS, STATUSES
 from exchange.http.pagination import PageArgs
@@ -8,8 +8,8 @@ from exchange.http.schemas import (
     StrictInteger,
     Summary,
     Tag,
+    TallyCount,
     Text,
-    UserRef,
     UtcDateTime,
     tag_list,
 )
@@ -64,7 +64,7 @@ class ChallengeOut(Schema):
     panel_weight = fields.Float(required=True)
     min_account_age_hours = fields.Integer(required=True)
     pitch_count = fields.Integer(required=True)
-    rating_count = fields.Integer(required=True)
+    rating_count = TallyCount(required=True)
     comment_count = fields.Integer(required=True)
     view_count = fields.Integer(required=True)
     created_at = UtcDateTime(required=True)
@@ -101,51 +101,6 @@ class ChallengeEventOut(Schema):
     changes = fields.Dict(required=True, metadata={
         "description": "Each changed field (`status`, or the settings) with its `before` "
                        "and `after` values."})
-
-
-class PanelIn(Schema):
-    user_id = StrictInteger(validate=validate.Range(min=1, max=2**31 - 1))
-    email = fields.Email(validate=validate.Length(max=254))
-
-    @validates_schema
-    def one_of_user_id_or_email(self, data, **kwargs):
-        if ("user_id" in data) == ("email" in data):
-            raise ValidationError("Give exactly one of `user_id` or `email`.", "user_id")
-
-
-class PanelMemberOut(Schema):
-    user = fields.Nested(UserRef, required=True)
-    challenge_id = fields.Integer(required=True)
-    created_at = UtcDateTime(required=True)
-    conflicts = fields.List(fields.Integer(), required=True, metadata={
-        "description": "Ids of the pitches this member declared a conflict of interest with; "
-                       "their ratings of those pitches are excluded from the ranking."})
-
-
-class ConflictsIn(Schema):
-    pitch_ids = fields.List(
-        StrictInteger(validate=validate.Range(min=1, max=2**31 - 1)), required=True,
-        validate=validate.Length(min=1, max=500), metadata={
-            "description": "Pitches of this challenge the panel member has a conflict of "
-                           "interest with. Added to those already declared (repeats change "
-                           "nothing); one is withdrawn by DELETE on "
-                           "`/challenges/{id}/panel/{user_id}/conflicts/{pitch_id}`."})
-
-
-class PanelConflictOut(Schema):
-    pitch_id = fields.Integer(required=True)
-    title = fields.String(required=True, metadata={"description": "The pitch's title."})
-    declared_at = UtcDateTime(required=True)
-    declared_by = fields.Nested(UserRef, required=True, allow_none=True, metadata={
-        "description": "The member themself or an officer for them; null once that account "
-                       "is erased."})
-
-
-class PanelConflictsOut(Schema):
-    challenge_id = fields.Integer(required=True)
-    user = fields.Nested(UserRef, required=True, metadata={"description": "The panel member."})
-    conflicts = fields.List(fields.Nested(PanelConflictOut), required=True, metadata={
-        "description": "Every conflict the member declared, by pitch id."})
 
 
 class StatsOut(Schema):

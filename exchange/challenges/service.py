@@ -1,7 +1,8 @@
 """Challenges: posting, editing, their life, and finding them."""
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import Select, func, literal, or_, select
 
 from exchange import audit, events
 from exchange.challenges import lifecycle, policy
@@ -9,7 +10,7 @@ from exchange.challenges.models import Challenge, ChallengeTag
 from exchange.clock import utcnow
 from exchange.errors import Conflict, NotAllowed, NotFound
 from exchange.extensions import db
-from exchange.http.pagination import SortKey
+from exchange.http.pagination import Page, SortKey, paginate
 from exchange.organisations import service as organisations
 from exchange.organisations.policy import is_member
 
@@ -30,7 +31,8 @@ def get_visible(challenge_id: int, user, *, lock: bool = False) -> Challenge:
     statement = select(Challenge).where(Challenge.id == challenge_id,
                                         policy.visible_to(user))
     if lock:
-        statement = statement.with_for_update(of=Challenge)
+        # FOR NO KEY UPDATE, as exchange/rows.py explains.
+        statement = statement.with_for_update(of=Challenge, key_share=True)
     challenge = db.session.scalar(statement)
     if challenge is None:
         raise NotFound("No such challenge.")
@@ -64,6 +66,7 @@ def create(user, fields: dict) -> Challenge:
     _set_tags(challenge, tags)
     db.session.add(challenge)
     db.session.flush()
+    events.challenge_created.send(None, challenge=challenge)
     audit.record(user, "challenge.created", "challenge", challenge.id,
                  changes=audit.changes({}, _audited(challenge, ("council_id", "status",
                                                                 *CONTENT, *SETTINGS))))
@@ -153,9 +156,20 @@ SORTS = {
     "deadline": [SortKey(func.coalesce(Challenge.deadline, literal(NO_DEADLINE)), False,
                          lambda c: c.deadline or NO_DEADLINE, datetime),
                  SortKey(Challenge.id, False, lambda c: c.id)],
-    "popular": [SortKey(Challenge.rating_count, True, lambda c: c.rating_count),
-                SortKey(Challenge.id, True, lambda c: c.id)],
 }
+# Orders by what voting counts ("popular"). Challenges cannot import voting, so voting
+# fills this at start-up: each takes the listing statement and gives the statement to
+# page (joined to its tallies) and the sort keys.
+COUNTED_ORDERS: dict[str, Callable[[Select], tuple[Select, list[SortKey]]]] = {}
+
+
+def page_of_listing(statement, sort: str, limit: int, cursor: str | None) -> Page:
+    """One page of a listing in the order `sort`."""
+    if sort in COUNTED_ORDERS:
+        statement, keys = COUNTED_ORDERS[sort](statement)
+    else:
+        keys = SORTS[sort]
+    return paginate(statement, keys, limit, cursor)
 
 
 def listing(user, *, status=None, tag=None, council_id=None, q=None):
@@ -174,3 +188,16 @@ def listing(user, *, status=None, tag=None, council_id=None, q=None):
                 func.lower(Challenge.title).contains(word, autoescape=True),
                 func.lower(Challenge.summary).contains(word, autoescape=True)))
     return statement
+
+
+def _counted(challenge: Challenge, name: str) -> int:
+    """A count voting keeps on the challenge's tally (0 until it has one)."""
+    return getattr(challenge.tally, name) if challenge.tally is not None else 0
+
+
+def stats(challenge: Challenge) -> dict:
+    """The challenge's live figures, from its own counters and its tally."""
+    return {"challenge_id": challenge.id, "views": challenge.view_count,
+            "pitches": challenge.pitch_count, "ratings": _counted(challenge, "rating_count"),
+            "raters": _counted(challenge, "rater_count"), "comments": challenge.comment_count,
+            "panel_ratings": _counted(challenge, "panel_rating_count")}

@@ -24,6 +24,15 @@ class UtcDateTime(fields.DateTime):
         return parsed
 
 
+class TallyCount(fields.Integer):
+    """An integer voting keeps on the object's `tally` (a challenge's rating_count...),
+    read as 0 while it has no tally yet: the wire format does not change with the owner."""
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        tally = getattr(obj, "tally", None)
+        return getattr(tally, attr) if tally is not None else 0
+
+
 class Text(fields.String):
     """A string, trimmed; required ones may not be blank."""
 

@@ -1,4 +1,5 @@
-"""A supplier's answer to a challenge, with the tallies of its ratings."""
+"""A supplier's answer to a challenge (the tallies of its ratings are voting's: see
+voting/models.py, read as `pitch.tally`)."""
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
@@ -16,9 +17,7 @@ class Pitch(db.Model):
     __table_args__ = (
         CheckConstraint("pricing IN ('free', 'freemium', 'paid')", name="pricing"),
         CheckConstraint("status IN ('submitted', 'withdrawn')", name="status"),
-        CheckConstraint("public_count >= 0 AND panel_count >= 0", name="counts"),
         Index("ix_pitches_challenge_new", "challenge_id", "status", "submitted_at", "id"),
-        Index("ix_pitches_challenge_rated", "challenge_id", "status", "public_count", "id"),
         Index("ix_pitches_supplier", "supplier_id", "id"),
     )
 
@@ -40,22 +39,6 @@ class Pitch(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    # Tallies of ratings, public and panel kept apart; see voting/tallies.py.
-    public_count: Mapped[int] = mapped_column(Integer, default=0)
-    public_sum: Mapped[int] = mapped_column(Integer, default=0)
-    public_1: Mapped[int] = mapped_column(Integer, default=0)
-    public_2: Mapped[int] = mapped_column(Integer, default=0)
-    public_3: Mapped[int] = mapped_column(Integer, default=0)
-    public_4: Mapped[int] = mapped_column(Integer, default=0)
-    public_5: Mapped[int] = mapped_column(Integer, default=0)
-    panel_count: Mapped[int] = mapped_column(Integer, default=0)
-    panel_sum: Mapped[int] = mapped_column(Integer, default=0)
-    panel_1: Mapped[int] = mapped_column(Integer, default=0)
-    panel_2: Mapped[int] = mapped_column(Integer, default=0)
-    panel_3: Mapped[int] = mapped_column(Integer, default=0)
-    panel_4: Mapped[int] = mapped_column(Integer, default=0)
-    panel_5: Mapped[int] = mapped_column(Integer, default=0)
-
     challenge = relationship("Challenge", lazy="joined")
     supplier = relationship("Organisation", lazy="joined")
     tag_rows = relationship("PitchTag", cascade="all, delete-orphan", lazy="selectin",
@@ -64,19 +47,6 @@ class Pitch(db.Model):
     @property
     def tags(self) -> list[str]:
         return [row.tag for row in self.tag_rows]
-
-    def histogram(self, kind: str) -> list[int]:
-        """Counts of 1..5 stars for `kind` 'public' or 'panel'."""
-        return [getattr(self, f"{kind}_{k}") for k in range(1, 6)]
-
-    @property
-    def tally(self) -> dict:
-        def part(kind):
-            count, total = getattr(self, f"{kind}_count"), getattr(self, f"{kind}_sum")
-            return {"count": count, "sum": total,
-                    "mean": (total / count) if count else None,
-                    "histogram": dict(zip("12345", self.histogram(kind)))}
-        return {"public": part("public"), "panel": part("panel")}
 
 
 class PitchTag(db.Model):

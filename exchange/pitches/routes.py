@@ -3,9 +3,8 @@ from exchange.challenges import service as challenges
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.conditional import if_match
 from exchange.http.openapi import ExchangeBlueprint
-from exchange.http.pagination import envelope, link_header, page_of, paginate
+from exchange.http.pagination import envelope, link_header, page_of
 from exchange.pitches import schemas, service
-from exchange.voting.service import pitches_by_score
 
 blp = ExchangeBlueprint("pitches", __name__, description="Suppliers' pitches to challenges")
 
@@ -27,11 +26,8 @@ def submit_pitch(body, challenge_id):
 def list_pitches(args, challenge_id):
     """A challenge's pitches, each with its tally."""
     challenge = challenges.get_visible(challenge_id, optional_user())
-    statement = service.listing(challenge, args["status"])
-    if args["sort"] == "score":
-        page = pitches_by_score(challenge, statement, args["limit"], args["cursor"])
-    else:
-        page = paginate(statement, service.SORTS[args["sort"]], args["limit"], args["cursor"])
+    page = service.page_of_listing(challenge, args["status"], args["sort"], args["limit"],
+                                   args["cursor"])
     return envelope(page), link_header(page)
 
 

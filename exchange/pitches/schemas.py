@@ -41,6 +41,18 @@ class Tally(Schema):
     panel = fields.Nested(TallyPart, required=True)
 
 
+# A pitch without its tally row yet (voting makes it on submission) shows no ratings.
+NO_RATINGS = {kind: {"count": 0, "sum": 0, "mean": None,
+                     "histogram": dict.fromkeys("12345", 0)} for kind in ("public", "panel")}
+
+
+class TallyField(fields.Nested):
+    """The pitch's tally (voting's `pitch.tally`), or no ratings while it has none."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(NO_RATINGS if value is None else value, attr, obj, **kwargs)
+
+
 class PitchOut(Schema):
     id = fields.Integer(required=True)
     challenge_id = fields.Integer(required=True)
@@ -59,7 +71,7 @@ class PitchOut(Schema):
     submitted_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(required=True)
     withdrawn_at = UtcDateTime(required=True, allow_none=True)
-    tally = fields.Nested(Tally, required=True)
+    tally = TallyField(Tally, required=True)
 
 
 class PitchListArgs(PageArgs):

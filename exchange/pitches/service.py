@@ -1,7 +1,8 @@
 """Pitches: submitting, editing, withdrawing, viewing and listing them."""
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 
 from exchange import audit, events, rows
 from exchange.challenges import lifecycle
@@ -11,12 +12,11 @@ from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
 from exchange.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.extensions import db
-from exchange.http.pagination import SortKey
+from exchange.http.pagination import Page, SortKey, paginate
 from exchange.organisations import service as organisations
 from exchange.organisations.policy import is_member
 from exchange.pitches import policy
 from exchange.pitches.models import Pitch, PitchTag
-from exchange.voting import tallies
 
 WITHDRAWABLE_WHILE = {"open", "voting"}
 
@@ -85,7 +85,7 @@ def submit(user, challenge_id: int, fields: dict) -> Pitch:
 def edit(user, pitch_id: int, changes: dict, precondition=challenges.no_precondition) -> Pitch:
     """The supplier edits a submitted pitch while its challenge is open."""
     get_for_edit(pitch_id, user)
-    pitch = tallies.lock_pitch(pitch_id)
+    pitch = rows.lock(Pitch, pitch_id)
     precondition(pitch)
     if pitch.status != "submitted":
         raise Conflict("A withdrawn pitch cannot be edited.")
@@ -105,15 +105,15 @@ def edit(user, pitch_id: int, changes: dict, precondition=challenges.no_precondi
 
 
 def withdraw(user, pitch_id: int) -> Pitch:
-    """The supplier withdraws a pitch; its ratings leave the challenge's totals."""
+    """The supplier withdraws a pitch; its ratings leave the challenge's totals (voting
+    takes them out when told, in this transaction)."""
     visible = get_for_edit(pitch_id, user)
     rows.lock(Challenge, visible.challenge_id)
-    pitch = tallies.lock_pitch(pitch_id)
+    pitch = rows.lock(Pitch, pitch_id)
     if pitch.status == "withdrawn":
         raise Conflict("This pitch is already withdrawn.")
     if pitch.challenge.status not in WITHDRAWABLE_WHILE:
         raise Conflict(f"The challenge is {pitch.challenge.status}; its pitches are settled.")
-    tallies.pitch_withdrawn(pitch)
     db.session.execute(update(Challenge).where(Challenge.id == pitch.challenge_id)
                        .values(pitch_count=Challenge.pitch_count - 1),
                        execution_options={"synchronize_session": False})
@@ -146,11 +146,21 @@ def view(user, pitch_id: int) -> Pitch:
 SORTS = {
     "new": [SortKey(Pitch.submitted_at, True, lambda p: p.submitted_at, datetime),
             SortKey(Pitch.id, True, lambda p: p.id)],
-    "most_rated": [SortKey(Pitch.public_count, True, lambda p: p.public_count),
-                   SortKey(Pitch.id, True, lambda p: p.id)],
 }
+# Orders by what voting counts ("most_rated", "score"). Pitches cannot import voting, so
+# voting fills this at start-up: each gives one page of the listing statement in its order.
+COUNTED_ORDERS: dict[str, Callable[[Challenge, Select, int, str | None], Page]] = {}
 
 
 def listing(challenge: Challenge, status: str):
     """A challenge's pitches in one status, as a select statement."""
     return select(Pitch).where(Pitch.challenge_id == challenge.id, Pitch.status == status)
+
+
+def page_of_listing(challenge: Challenge, status: str, sort: str, limit: int,
+                    cursor: str | None) -> Page:
+    """One page of a challenge's pitches in one status, in the order `sort`."""
+    statement = listing(challenge, status)
+    if sort in COUNTED_ORDERS:
+        return COUNTED_ORDERS[sort](challenge, statement, limit, cursor)
+    return paginate(statement, SORTS[sort], limit, cursor)

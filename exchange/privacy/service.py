@@ -83,7 +83,8 @@ def erase(user: User, password: str) -> None:
 def _rated_commented_flagged(user_id: int) -> tuple[list, list, list]:
     """The person's ratings (with their pitch's challenge), comments and flags."""
     ratings = db.session.execute(
-        select(Rating.id, Rating.pitch_id, Pitch.challenge_id, Rating.is_panel, Rating.stars,
+        select(Rating.id, Rating.pitch_id, Pitch.challenge_id,
+               Pitch.status.label("pitch_status"), Rating.is_panel, Rating.stars,
                Rating.excluded_reason)
         .join(Pitch, Pitch.id == Rating.pitch_id).where(Rating.user_id == user_id)
         .order_by(Pitch.challenge_id, Rating.pitch_id)).all()
@@ -101,11 +102,12 @@ def _rated_commented_flagged(user_id: int) -> tuple[list, list, list]:
 
 def _lock_in_order(ratings, comments, flags) -> None:
     """Lock every row to change in the order every write follows (exchange/rows.py):
-    challenges, then pitches, then comments, each by ascending id."""
+    challenges, then their tallies (where the person rated), then comments, each by
+    ascending id."""
     for challenge_id in sorted({row.challenge_id for row in (*ratings, *comments, *flags)}):
         rows.lock(Challenge, challenge_id)
-    for pitch_id in sorted({row.pitch_id for row in ratings}):
-        tallies.lock_pitch(pitch_id)
+    for challenge_id in sorted({row.challenge_id for row in ratings}):
+        tallies.lock_challenge(challenge_id)
     for comment_id in sorted({row.id for row in comments} | {row.comment_id for row in flags}):
         rows.lock(Comment, comment_id)
 
@@ -114,15 +116,8 @@ def _withdraw_ratings(user_id: int, ratings) -> None:
     """Take each rating out of its pitch's and challenge's tallies (or, when it was
     excluded, out of its excluded tally), then delete it. Published shortlists keep their
     frozen snapshot."""
-    for rating in ratings:
-        pitch = db.session.get(Pitch, rating.pitch_id)
-        tallies.add(pitch, is_panel=rating.is_panel, stars=rating.stars,
-                    reason=rating.excluded_reason, delta=-1)
-        tallies.count_rater(rating.challenge_id, user_id, -1)
-    for challenge_id in sorted({rating.challenge_id for rating in ratings}):
-        tallies.ratings_changed(challenge_id)
-    db.session.execute(delete(Rating).where(Rating.id.in_([r.id for r in ratings])),
-                       execution_options={"synchronize_session": False})
+    if ratings:
+        tallies.remove_ratings(user_id, ratings)
 
 
 def _anonymise_comments(comments) -> None:

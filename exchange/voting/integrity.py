@@ -196,7 +196,8 @@ def _flags_cache() -> OrderedDict:
 def flags_by_pitch(challenge) -> dict[int, list[str]]:
     """The integrity flags of each of the challenge's pitches with public ratings."""
     rules = rules_in_force()
-    key = (challenge.ratings_version, challenge.opened_at, rules)
+    version = challenge.tally.ratings_version if challenge.tally is not None else None
+    key = (version, challenge.opened_at, rules)
     cache = _flags_cache()
     with _flags_lock:
         cached = cache.get(challenge.id)
@@ -205,6 +206,8 @@ def flags_by_pitch(challenge) -> dict[int, list[str]]:
             return cached[1]
     signals = analyse(facts_of(challenge.id), challenge.opened_at, rules)
     flags = {pitch_id: pitch.flags for pitch_id, pitch in signals.items()}
+    if version is None:  # no tally row yet, so no version to keep the flags under
+        return flags
     with _flags_lock:
         cache[challenge.id] = (key, flags)
         while len(cache) > FLAGS_CACHE_SIZE:

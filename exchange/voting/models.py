@@ -1,4 +1,6 @@
-"""Ratings, the signals kept with them, and the frozen shortlists they lead to."""
+"""Every table voting writes: ratings and their signals, the tallies of pitches and
+challenges, who rated on each challenge, the panel and its declared conflicts, and the
+frozen shortlists. Nothing outside voting writes them."""
 from datetime import datetime
 
 from sqlalchemy import (
@@ -13,10 +15,12 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
 from exchange.extensions import db
+from exchange.pitches.models import Pitch
 
 # Why a rating is kept but left out of the ranking (null: it counts).
 EXCLUSION_REASONS = ("conflict_of_interest", "new_account")
@@ -60,16 +64,139 @@ class RatingChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class ExcludedTally(db.Model):
-    """How many of a pitch's ratings are kept but excluded, per reason."""
+def _count() -> Mapped[int]:
+    return mapped_column(Integer, default=0, server_default="0")
 
-    __tablename__ = "excluded_tallies"
-    __table_args__ = (CheckConstraint("count >= 0", name="count"),)
+
+class PitchTally(db.Model):
+    """One pitch's ratings: counted ones (public and panel kept apart) as count, sum and
+    histogram; kept-but-excluded ones per reason. One row per pitch, made when it is
+    submitted; `flask reconcile-tallies --fix` makes any that is missing."""
+
+    __tablename__ = "pitch_tallies"
+    __table_args__ = (
+        CheckConstraint("public_count >= 0 AND panel_count >= 0 AND "
+                        "excluded_conflict_of_interest >= 0 AND excluded_new_account >= 0",
+                        name="counts"),
+        # The pitch list's "most_rated" order, read without touching `pitches` to sort.
+        Index("ix_pitch_tallies_most_rated", "challenge_id", "public_count", "pitch_id"),
+    )
 
     pitch_id: Mapped[int] = mapped_column(
         ForeignKey("pitches.id", ondelete="CASCADE"), primary_key=True)
-    reason: Mapped[str] = mapped_column(String(30), primary_key=True)
-    count: Mapped[int] = mapped_column(Integer, default=0)
+    # Repeated from the pitch so a challenge's tallies are one indexed range.
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    public_count: Mapped[int] = _count()
+    public_sum: Mapped[int] = _count()
+    public_1: Mapped[int] = _count()
+    public_2: Mapped[int] = _count()
+    public_3: Mapped[int] = _count()
+    public_4: Mapped[int] = _count()
+    public_5: Mapped[int] = _count()
+    panel_count: Mapped[int] = _count()
+    panel_sum: Mapped[int] = _count()
+    panel_1: Mapped[int] = _count()
+    panel_2: Mapped[int] = _count()
+    panel_3: Mapped[int] = _count()
+    panel_4: Mapped[int] = _count()
+    panel_5: Mapped[int] = _count()
+    excluded_conflict_of_interest: Mapped[int] = _count()
+    excluded_new_account: Mapped[int] = _count()
+
+    def histogram(self, kind: str) -> tuple[int, int, int, int, int]:
+        """Counts of 1..5 stars for `kind` 'public' or 'panel'."""
+        return tuple(getattr(self, f"{kind}_{k}") for k in range(1, 6))
+
+    def _part(self, kind: str) -> dict:
+        count, total = getattr(self, f"{kind}_count"), getattr(self, f"{kind}_sum")
+        return {"count": count, "sum": total, "mean": (total / count) if count else None,
+                "histogram": dict(zip("12345", self.histogram(kind)))}
+
+    @property
+    def public(self) -> dict:
+        return self._part("public")
+
+    @property
+    def panel(self) -> dict:
+        return self._part("panel")
+
+    @property
+    def excluded(self) -> dict[str, int]:
+        return {reason: getattr(self, f"excluded_{reason}") for reason in EXCLUSION_REASONS}
+
+
+class ChallengeTally(db.Model):
+    """A challenge's rating totals (public ones of submitted pitches, panel ones), its
+    raters, and the version every change to its ratings bumps. Its row is the lock every
+    writer of the challenge's ratings, and the shortlist publisher, takes first."""
+
+    __tablename__ = "challenge_tallies"
+    __table_args__ = (
+        CheckConstraint("rating_count >= 0 AND panel_rating_count >= 0 AND rater_count >= 0",
+                        name="counts"),
+        # The challenge list's "popular" order; a `?status=` filter joins challenges.
+        Index("ix_challenge_tallies_popular", "rating_count", "challenge_id"),
+    )
+
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
+    rating_count: Mapped[int] = _count()  # public, submitted pitches
+    rating_sum: Mapped[int] = _count()
+    panel_rating_count: Mapped[int] = _count()
+    rater_count: Mapped[int] = _count()
+    # Bumped whenever the set of the challenge's ratings, their stars, networks or panel
+    # standing, or its submitted pitches change: what is derived from every rating (the
+    # ranking's integrity flags) is cached under it, and stays exact across servers.
+    ratings_version: Mapped[int] = _count()
+
+
+# Read as `pitch.tally` and `challenge.tally`, loaded with their row (never one query per
+# row); None until the row exists, which readers take as all zeros.
+Pitch.tally = relationship(PitchTally, uselist=False, lazy="joined", viewonly=True)
+Challenge.tally = relationship(ChallengeTally, uselist=False, lazy="joined", viewonly=True)
+
+
+class ChallengeRater(db.Model):
+    """How many of one challenge's pitches a person has rated: keeps `rater_count` exact."""
+
+    __tablename__ = "challenge_raters"
+
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    ratings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PanelMember(db.Model):
+    """An expert the council invited onto one challenge's panel (officers sit on it anyway)."""
+
+    __tablename__ = "panel_members"
+
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+
+
+class PanelConflict(db.Model):
+    """A panel member's declared conflict with one pitch: their rating of it is excluded."""
+
+    __tablename__ = "panel_conflicts"
+
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    pitch_id: Mapped[int] = mapped_column(
+        ForeignKey("pitches.id", ondelete="CASCADE"), primary_key=True, index=True)
+    declared_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Shortlist(db.Model):

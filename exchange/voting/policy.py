@@ -20,14 +20,16 @@ are only given, and only re-judged, while it takes them (see `judges_ratings`).
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import aliased
 
 from exchange.challenges import lifecycle
-from exchange.challenges.models import Challenge, PanelConflict
+from exchange.challenges.models import Challenge
 from exchange.errors import NotAllowed
 from exchange.extensions import db
 from exchange.organisations.models import Membership, MembershipPeriod
 from exchange.pitches.models import Pitch
+from exchange.voting.models import PanelConflict
 
 CONFLICT_OF_INTEREST = "conflict_of_interest"
 NEW_ACCOUNT = "new_account"
@@ -62,6 +64,39 @@ def belonged_while_open(challenge: Challenge, organisation_ids, user_ids=None) -
     return {tuple(row) for row in db.session.execute(periods.union(current))}
 
 
+def belonged_while_open_in_sql(user_id: int, organisations, opened):
+    """SQL condition, the same rule as `belonged_while_open` for one person: they belong
+    to `organisations` (a column, or a select of ids) now, or belonged at any time since
+    `opened`."""
+    def among(column):
+        return (column.in_(organisations) if isinstance(organisations, Select)
+                else column == organisations)
+
+    period = select(MembershipPeriod.id).where(
+        MembershipPeriod.user_id == user_id, among(MembershipPeriod.organisation_id),
+        or_(MembershipPeriod.left_at.is_(None), MembershipPeriod.left_at >= opened))
+    current = select(Membership.user_id).where(Membership.user_id == user_id,
+                                               among(Membership.organisation_id))
+    return or_(period.exists(), current.exists())
+
+
+def rating_conflicts_in_sql(user_id: int) -> dict:
+    """SQL conditions, for a query of one pitch joined to its challenge, answering what the
+    rules ask about one person's rating of it: `own` (may_rate says no), `competes`, and
+    `declared` (see the rules below), so a rating reads them in the query it reads the
+    pitch with."""
+    opened = func.coalesce(Challenge.opened_at, Challenge.created_at)
+    pitching = aliased(Pitch)
+    suppliers_pitching = select(pitching.supplier_id).where(
+        pitching.challenge_id == Challenge.id, pitching.status == "submitted")
+    declared = select(PanelConflict.pitch_id).where(
+        PanelConflict.challenge_id == Challenge.id, PanelConflict.user_id == user_id,
+        PanelConflict.pitch_id == Pitch.id)
+    return {"own": belonged_while_open_in_sql(user_id, Pitch.supplier_id, opened),
+            "competes": belonged_while_open_in_sql(user_id, suppliers_pitching, opened),
+            "declared": declared.exists()}
+
+
 # ---- who may rate --------------------------------------------------------------------------
 
 def may_rate(user, pitch: Pitch) -> bool:
@@ -72,7 +107,13 @@ def may_rate(user, pitch: Pitch) -> bool:
 
 def check_may_rate(user, pitch: Pitch) -> None:
     """NotAllowed (403) when `may_rate` says no."""
-    if not may_rate(user, pitch):
+    check_not_own(not may_rate(user, pitch))
+
+
+def check_not_own(own: bool) -> None:
+    """NotAllowed (403) for a rating of a pitch of their own organisation (`own`, as
+    `rating_conflicts_in_sql` reads it)."""
+    if own:
         raise NotAllowed("Nobody rates a pitch of an organisation they belong to, or "
                          "belonged to while the challenge was open or voting.")
 
@@ -134,10 +175,16 @@ def too_new(challenge: Challenge, account_age_hours: float | None) -> bool:
 def exclusion_reason(standing: Standing, user_id: int, pitch_id: int,
                      account_age_hours: float | None) -> str | None:
     """Why this rating is kept but left out of the ranking, or None when it counts."""
-    if (rated_own_organisation(standing, user_id, pitch_id)
-            or competes_on_challenge(standing, user_id)
-            or declared_conflict(standing, user_id, pitch_id)):
+    return verdict(own=rated_own_organisation(standing, user_id, pitch_id),
+                   competes=competes_on_challenge(standing, user_id),
+                   declared=declared_conflict(standing, user_id, pitch_id),
+                   too_new=too_new(standing.challenge, account_age_hours))
+
+
+def verdict(*, own: bool, competes: bool, declared: bool, too_new: bool) -> str | None:
+    """The exclusion reason from the facts: conflict_of_interest wins over new_account."""
+    if own or competes or declared:
         return CONFLICT_OF_INTEREST
-    if too_new(standing.challenge, account_age_hours):
+    if too_new:
         return NEW_ACCOUNT
     return None

@@ -14,12 +14,25 @@ DEFAULT_PRIOR_MEAN = 3.0
 
 @dataclass(frozen=True)
 class PitchTally:
-    """What the ranking needs of one submitted pitch."""
+    """What the ranking needs of one submitted pitch: its histograms, and the count n and
+    sum S of each as stored beside them (worked out from the histogram when not given)."""
 
     pitch_id: int
     submitted_at: datetime
     public: tuple[int, int, int, int, int]  # counts of 1..5 stars
     panel: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
+    n: int | None = None
+    S: int | None = None
+    panel_n: int | None = None
+    panel_S: int | None = None
+
+    def __post_init__(self):
+        for count, total, histogram in (("n", "S", self.public),
+                                        ("panel_n", "panel_S", self.panel)):
+            if getattr(self, count) is None or getattr(self, total) is None:
+                n, S = count_and_sum(histogram)
+                object.__setattr__(self, count, n)
+                object.__setattr__(self, total, S)
 
 
 @dataclass(frozen=True)
@@ -92,9 +105,12 @@ def stars(histogram, z: float = STARS_Z) -> float:
     return e - z * math.sqrt(max(e2 - e * e, 0.0) / (N + 6))
 
 
-def public_score(method: str, histogram, m: float, C: float) -> float:
-    """The public score on a 0-1 scale for one of the four methods."""
-    n, S = count_and_sum(histogram)
+def public_score(method: str, histogram, m: float, C: float, n: int | None = None,
+                 S: int | None = None) -> float:
+    """The public score on a 0-1 scale for one of the four methods (n and S, when given,
+    are the histogram's count and sum)."""
+    if n is None or S is None:
+        n, S = count_and_sum(histogram)
     if method == "bayesian":
         return (bayesian(n, S, m, C) - 1) / 4
     if method == "mean":
@@ -115,9 +131,8 @@ def rank(tallies: list[PitchTally], settings: Settings, m: float) -> list[Entry]
     w = settings.panel_weight
     entries = []
     for tally in tallies:
-        n, S = count_and_sum(tally.public)
-        panel_n, panel_S = count_and_sum(tally.panel)
-        public01 = public_score(settings.method, tally.public, m, settings.prior_weight)
+        n, S, panel_n, panel_S = tally.n, tally.S, tally.panel_n, tally.panel_S
+        public01 = public_score(settings.method, tally.public, m, settings.prior_weight, n, S)
         panel_mean = panel_S / panel_n if panel_n else None
         panel01 = (panel_mean - 1) / 4 if panel_mean is not None else None
         combined = (1 - w) * public01 + w * (panel01 or 0.0)

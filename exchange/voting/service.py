@@ -1,77 +1,132 @@
 """Voting: rating pitches, the live ranking, and publishing the shortlist."""
-from datetime import datetime
-
-from sqlalchemy import select, update
+from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy.orm import lazyload
 
 from exchange import audit, rows
 from exchange.challenges import lifecycle
+from exchange.challenges import policy as challenge_policy
 from exchange.challenges import service as challenges
 from exchange.challenges.models import Challenge
-from exchange.challenges.panel import sits_on_panel
 from exchange.clock import utcnow
 from exchange.errors import Conflict, NotFound
 from exchange.extensions import db
-from exchange.http.pagination import Page, SortKey, paginate_in_memory
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
-from exchange.voting import integrity, policy, ranking, signals, tallies
-from exchange.voting.models import EXCLUSION_REASONS, Rating, RatingChange, Shortlist
+from exchange.voting import integrity, panel, policy, ranking, signals, tallies
+from exchange.voting.models import (
+    EXCLUSION_REASONS,
+    ChallengeRater,
+    PitchTally,
+    Rating,
+    RatingChange,
+    Shortlist,
+)
 
 
-def _pitch_open_for_rating(user, pitch_id: int) -> Pitch:
-    """Check visibility, then lock the challenge and the pitch, and check the rating may
-    be given now. The challenge lock keeps ratings out while a shortlist is frozen."""
-    visible = pitches.get_visible(pitch_id, user)
-    rows.lock(Challenge, visible.challenge_id)
-    pitch = tallies.lock_pitch(pitch_id)
-    policy.check_may_rate(user, pitch)
-    if pitch.status != "submitted":
+def _rating_facts(user, pitch_id: int):
+    """Everything the rules need to judge the caller's rating of a pitch, in one SELECT:
+    the pitch and its challenge, whether the caller may see it, their membership conflicts,
+    panel seat and declared conflict, their rating so far and how many of the challenge's
+    pitches they rated."""
+    conflicts = policy.rating_conflicts_in_sql(user.id)
+    return (
+        select(Pitch.id, Pitch.challenge_id, Pitch.status,
+               Challenge.status.label("challenge_status"), Challenge.network_salt,
+               Challenge.min_account_age_hours,
+               challenge_policy.visible_to_user_id(user.id).label("visible"),
+               PitchTally.pitch_id.label("tallied"),
+               Rating.id.label("rating_id"), Rating.stars, Rating.is_panel,
+               Rating.excluded_reason, Rating.created_at, Rating.account_age_hours,
+               ChallengeRater.ratings.label("rated_pitches"),
+               conflicts["own"].label("own"), conflicts["competes"].label("competes"),
+               conflicts["declared"].label("declared"),
+               panel.sits_on_panel_in_sql(user.id).label("on_panel"))
+        .join(Challenge, Challenge.id == Pitch.challenge_id)
+        .outerjoin(PitchTally, PitchTally.pitch_id == Pitch.id)
+        .outerjoin(Rating, and_(Rating.pitch_id == Pitch.id, Rating.user_id == user.id))
+        .outerjoin(ChallengeRater, and_(ChallengeRater.challenge_id == Pitch.challenge_id,
+                                        ChallengeRater.user_id == user.id))
+        .where(Pitch.id == pitch_id))
+
+
+def _open_for_rating(user, pitch_id: int):
+    """Lock the pitch's challenge tally (the one lock a rating takes: every writer of the
+    challenge's ratings, and the shortlist publisher, takes it first), then read the facts
+    and check, in this order: visible (404), not their own organisation's (403), submitted
+    and the challenge taking ratings (409)."""
+    locked = db.session.execute(
+        tallies.lock_statement(select(Pitch.challenge_id).where(Pitch.id == pitch_id)
+                               .scalar_subquery()),
+        execution_options=tallies.NO_SYNC).scalar_one_or_none()
+    facts = db.session.execute(_rating_facts(user, pitch_id)).first()
+    if facts is None or not facts.visible:
+        raise NotFound("No such pitch.")
+    if locked is None or facts.tallied is None:
+        # Tally rows are made with their challenge and pitch; data loaded around the
+        # services may lack them.
+        tallies.lock_challenge(facts.challenge_id)
+        tallies.create_missing(facts.challenge_id)
+        facts = db.session.execute(_rating_facts(user, pitch_id)).first()
+    policy.check_not_own(bool(facts.own))
+    if facts.status != "submitted":
         raise Conflict("This pitch was withdrawn; it can no longer be rated.")
-    if pitch.challenge.status not in lifecycle.ACCEPTS_RATINGS:
-        raise Conflict(f"The challenge is {pitch.challenge.status}; ratings are taken while "
+    if facts.challenge_status not in lifecycle.ACCEPTS_RATINGS:
+        raise Conflict(f"The challenge is {facts.challenge_status}; ratings are taken while "
                        f"it is open or voting.")
-    return pitch
+    return facts
 
 
-def rate(user, pitch_id: int, stars: int, client_address: str | None = None) -> Rating:
+def _count_rater(facts, user_id: int, delta: int, changes: tallies.Changes) -> None:
+    statement, raters = tallies.rater_statement(facts.challenge_id, user_id,
+                                                facts.rated_pitches, delta)
+    db.session.execute(statement, execution_options=tallies.NO_SYNC)
+    changes.raters(raters)
+
+
+def _record_change(pitch_id: int, user_id: int, stars: int | None, network_hash, now) -> None:
+    db.session.execute(insert(RatingChange).values(pitch_id=pitch_id, user_id=user_id,
+                                                   stars=stars, network_hash=network_hash,
+                                                   changed_at=now))
+
+
+def rate(user, pitch_id: int, stars: int, client_address: str | None = None) -> dict:
     """Give or change the caller's 1-5 star rating, judged by the rules of fair votes;
-    its signals, its change record and the tallies are written in the same transaction."""
-    pitch = _pitch_open_for_rating(user, pitch_id)
-    previous = db.session.execute(
-        select(Rating.stars, Rating.is_panel, Rating.excluded_reason, Rating.created_at,
-               Rating.account_age_hours)
-        .where(Rating.pitch_id == pitch.id, Rating.user_id == user.id)).first()
-    is_panel = sits_on_panel(user, pitch.challenge)
+    its signals, its change record and the tallies are written in the same transaction,
+    in at most eight statements counting the sign-in, and nothing written is read back."""
+    facts = _open_for_rating(user, pitch_id)
+    rated_before = facts.rating_id is not None
     now = utcnow()
     # The account's age when the rating was first given: changing the stars later does
     # not make a new account's rating an old one's.
-    if previous is not None and previous.account_age_hours is not None:
-        age = previous.account_age_hours
+    if rated_before and facts.account_age_hours is not None:
+        age = facts.account_age_hours
     else:
         age = signals.account_age_hours(user.created_at,
-                                        previous.created_at if previous else now)
-    reason = policy.exclusion_reason(policy.standing_of(pitch.challenge, [user.id]), user.id,
-                                     pitch.id, age)
-    network_hash = signals.network_hash(pitch.challenge, client_address)
+                                        facts.created_at if rated_before else now)
+    reason = policy.verdict(own=bool(facts.own), competes=bool(facts.competes),
+                            declared=bool(facts.declared), too_new=policy.too_new(facts, age))
+    is_panel = bool(facts.on_panel)
+    network_hash = signals.network_hash(facts, client_address)
     kept = {"stars": stars, "is_panel": is_panel, "updated_at": now, "excluded_reason": reason,
             "account_age_hours": age, "network_hash": network_hash}
-    statement = rows.upsert(Rating).values(pitch_id=pitch.id, user_id=user.id, created_at=now,
+    statement = rows.upsert(Rating).values(pitch_id=pitch_id, user_id=user.id, created_at=now,
                                            **kept)
     db.session.execute(statement.on_conflict_do_update(index_elements=["pitch_id", "user_id"],
                                                        set_=kept))
-    if previous is not None:
-        tallies.add(pitch, is_panel=previous.is_panel, stars=previous.stars,
-                    reason=previous.excluded_reason, delta=-1)
+    changes = tallies.Changes()
+    if rated_before:
+        changes.rating(pitch_id, submitted=True, is_panel=facts.is_panel, stars=facts.stars,
+                       reason=facts.excluded_reason, delta=-1)
     else:
-        tallies.count_rater(pitch.challenge_id, user.id, 1)
-    tallies.add(pitch, is_panel=is_panel, stars=stars, reason=reason, delta=1)
-    tallies.ratings_changed(pitch.challenge_id)
-    db.session.add(RatingChange(pitch_id=pitch.id, user_id=user.id, stars=stars,
-                                network_hash=network_hash, changed_at=now))
+        _count_rater(facts, user.id, 1, changes)
+    changes.rating(pitch_id, submitted=True, is_panel=is_panel, stars=stars, reason=reason,
+                   delta=1)
+    changes.write(facts.challenge_id)
+    _record_change(pitch_id, user.id, stars, network_hash, now)
     db.session.commit()
-    return db.session.scalar(select(Rating).where(Rating.pitch_id == pitch_id,
-                                                  Rating.user_id == user.id)
-                             .execution_options(populate_existing=True))
+    return {"pitch_id": pitch_id, "stars": stars, "is_panel": is_panel,
+            "created_at": facts.created_at if rated_before else now, "updated_at": now,
+            "excluded_reason": reason}
 
 
 def own_rating(user, pitch_id: int) -> Rating:
@@ -88,31 +143,37 @@ def own_rating(user, pitch_id: int) -> Rating:
 def unrate(user, pitch_id: int, client_address: str | None = None) -> None:
     """Delete the caller's rating while ratings are taken; tallies follow, and the
     take-back is recorded among the rating's changes."""
-    pitch = _pitch_open_for_rating(user, pitch_id)
-    rating = db.session.scalar(select(Rating).where(Rating.pitch_id == pitch.id,
-                                                    Rating.user_id == user.id))
-    if rating is None:
+    facts = _open_for_rating(user, pitch_id)
+    if facts.rating_id is None:
         raise NotFound("You have not rated this pitch.")
-    tallies.add(pitch, is_panel=rating.is_panel, stars=rating.stars,
-                reason=rating.excluded_reason, delta=-1)
-    tallies.count_rater(pitch.challenge_id, user.id, -1)
-    tallies.ratings_changed(pitch.challenge_id)
-    db.session.add(RatingChange(pitch_id=pitch.id, user_id=user.id, stars=None,
-                                network_hash=signals.network_hash(pitch.challenge,
-                                                                  client_address),
-                                changed_at=utcnow()))
-    db.session.delete(rating)
+    changes = tallies.Changes()
+    changes.rating(pitch_id, submitted=True, is_panel=facts.is_panel, stars=facts.stars,
+                   reason=facts.excluded_reason, delta=-1)
+    _count_rater(facts, user.id, -1, changes)
+    db.session.execute(delete(Rating).where(Rating.id == facts.rating_id),
+                       execution_options=tallies.NO_SYNC)
+    changes.write(facts.challenge_id)
+    _record_change(pitch_id, user.id, None, signals.network_hash(facts, client_address),
+                   utcnow())
     db.session.commit()
 
 
 def _tally_of(pitch: Pitch) -> ranking.PitchTally:
-    return ranking.PitchTally(pitch.id, pitch.submitted_at, tuple(pitch.histogram("public")),
-                              tuple(pitch.histogram("panel")))
+    """What the ranking needs of a pitch, read from its stored tally (never recounted)."""
+    tally = pitch.tally
+    if tally is None:  # no row yet: no ratings
+        return ranking.PitchTally(pitch.id, pitch.submitted_at, (0, 0, 0, 0, 0))
+    return ranking.PitchTally(pitch.id, pitch.submitted_at, tally.histogram("public"),
+                              tally.histogram("panel"), n=tally.public_count,
+                              S=tally.public_sum, panel_n=tally.panel_count,
+                              panel_S=tally.panel_sum)
 
 
 def submitted_pitches(challenge: Challenge) -> list[Pitch]:
+    # Tags are not part of a ranking: not loading them saves a query.
     return list(db.session.scalars(select(Pitch).where(Pitch.challenge_id == challenge.id,
-                                                       Pitch.status == "submitted")))
+                                                       Pitch.status == "submitted")
+                                   .options(lazyload(Pitch.tag_rows))))
 
 
 def settings_of(challenge: Challenge, overrides: dict | None = None) -> ranking.Settings:
@@ -124,27 +185,9 @@ def rank_pitches(challenge: Challenge, pitch_rows: list[Pitch],
                  overrides: dict | None = None) -> tuple[ranking.Settings, float, list]:
     """The ranking of these pitches, from their stored tallies (never recounted)."""
     settings = settings_of(challenge, overrides)
-    m = ranking.prior_mean(challenge.rating_count, challenge.rating_sum)
+    tally = challenge.tally
+    m = ranking.prior_mean(tally.rating_count if tally else 0, tally.rating_sum if tally else 0)
     return settings, m, ranking.rank([_tally_of(p) for p in pitch_rows], settings, m)
-
-
-# The score depends on the challenge's prior mean, so pitches are ordered in memory; the
-# work is one row per pitch of the challenge, whatever the number of ratings.
-SCORE_KEYS = [SortKey(None, True, lambda row: row[1].combined, float),
-              SortKey(None, True, lambda row: row[1].n),
-              SortKey(None, False, lambda row: row[0].submitted_at, datetime),
-              SortKey(None, False, lambda row: row[0].id)]
-
-
-def pitches_by_score(challenge: Challenge, statement, limit: int, cursor: str | None) -> Page:
-    """One page of the pitches `statement` selects, best ranking score first."""
-    found = list(db.session.scalars(statement))
-    _, _, entries = rank_pitches(challenge, found)
-    by_id = {p.id: p for p in found}
-    ordered = [(by_id[e.pitch_id], e) for e in ranking.score_order(entries)]
-    page = paginate_in_memory(ordered, SCORE_KEYS, limit, cursor)
-    page.items = [pitch for pitch, _ in page.items]
-    return page
 
 
 def live_ranking(user, challenge_id: int, overrides: dict) -> dict:
@@ -187,10 +230,12 @@ def ranking_document(challenge, settings, m, entries, by_id) -> dict:
 def publish_shortlist(user, challenge_id: int) -> Shortlist:
     """An officer freezes the ranking as the shortlist; the challenge becomes shortlisted."""
     challenge = challenges.get_for_officer(challenge_id, user, lock=True)
+    tallies.lock_challenge(challenge.id)
     if challenge.status != "voting":
         raise Conflict(f"The shortlist is published from voting; this challenge is "
                        f"{challenge.status}.")
-    # The challenge row is locked, and every rating locks it first: the tallies hold still.
+    # The challenge's tally is locked, and every rating locks it first: the tallies hold
+    # still.
     submitted = submitted_pitches(challenge)
     settings, m, entries = rank_pitches(challenge, submitted)
     now = utcnow()

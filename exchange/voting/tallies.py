@@ -1,199 +1,239 @@
-"""Tallies: the counts, sums and histograms of ratings kept on each pitch and challenge.
+"""Tallies: the counts, sums and histograms of ratings, per pitch and per challenge.
 
-Counted ratings (excluded_reason null) are in the pitch's fourteen columns and the
-challenge's totals; kept-but-excluded ones only in `excluded_tallies`, per reason. They
+Counted ratings (excluded_reason null) are in a pitch's `pitch_tallies` row (public and
+panel apart) and, while the pitch is submitted, in its challenge's `challenge_tallies`
+totals; kept-but-excluded ones only in the pitch row's `excluded_<reason>` columns. They
 change only here, by relative UPDATEs in the same transaction as the rating, after the
-pitch row is locked, so parallel ratings never double-count. `reassess` moves ratings
-between counted and excluded when the rules' verdict on them changes; `recount` rebuilds
-everything from the ratings for `flask reconcile-tallies`.
+challenge's tally row is locked (`lock_challenge`), so parallel ratings never double-count.
+`reassess` moves ratings between counted and excluded when the rules' verdict on them
+changes; `recount` rebuilds everything from the ratings for `flask reconcile-tallies`.
 """
 from collections import Counter, defaultdict
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
-from exchange import rows
-from exchange.challenges.models import Challenge, ChallengeRater
+from exchange.challenges.models import Challenge
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
 from exchange.voting import policy
-from exchange.voting.models import EXCLUSION_REASONS, ExcludedTally, Rating
+from exchange.voting.models import (
+    EXCLUSION_REASONS,
+    ChallengeRater,
+    ChallengeTally,
+    PitchTally,
+    Rating,
+)
 
-
-def lock_pitch(pitch_id: int) -> Pitch | None:
-    """Lock one pitch row for the rest of the transaction: rating writers queue up on it."""
-    return rows.lock(Pitch, pitch_id)
+NO_SYNC = {"synchronize_session": False}
 
 
 def _kind(is_panel: bool) -> str:
     return "panel" if is_panel else "public"
 
 
-def apply(pitch: Pitch, *, is_panel: bool, stars: int, delta: int) -> None:
-    """Add (delta=1) or take away (delta=-1) one rating of `stars` to the pitch's tallies."""
-    kind = _kind(is_panel)
-    count, total, bucket = (getattr(Pitch, f"{kind}_count"), getattr(Pitch, f"{kind}_sum"),
-                            getattr(Pitch, f"{kind}_{stars}"))
-    db.session.execute(
-        update(Pitch).where(Pitch.id == pitch.id).values(
-            {count: count + delta, total: total + delta * stars, bucket: bucket + delta}),
-        execution_options={"synchronize_session": False})
-    if pitch.status == "submitted":
-        _apply_to_challenge(pitch.challenge_id, is_panel, delta, delta * stars)
-    db.session.expire(pitch)
+# ---- rows and the lock ---------------------------------------------------------------------
+
+def create_pitch_tally(pitch: Pitch) -> None:
+    """Give a new pitch its (empty) tally row, in the transaction that submits it."""
+    db.session.execute(insert(PitchTally).values(pitch_id=pitch.id,
+                                                 challenge_id=pitch.challenge_id))
 
 
-def apply_excluded(pitch_id: int, reason: str, delta: int) -> None:
-    """Add (delta > 0) or take away (delta < 0) kept-but-excluded ratings of the pitch,
-    under their reason."""
-    if delta < 0:
-        # An UPDATE, not an upsert: the row is there, and its CHECK (count >= 0) would
-        # refuse the negative count an upsert proposes before it finds the conflict.
-        db.session.execute(
-            update(ExcludedTally).where(ExcludedTally.pitch_id == pitch_id,
-                                        ExcludedTally.reason == reason)
-            .values(count=ExcludedTally.count + delta),
-            execution_options={"synchronize_session": False})
-        return
-    statement = rows.upsert(ExcludedTally).values(pitch_id=pitch_id, reason=reason,
-                                                  count=delta)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["pitch_id", "reason"], set_={"count": ExcludedTally.count + delta}),
-        execution_options={"synchronize_session": False})
+def create_challenge_tally(challenge: Challenge) -> None:
+    """Give a new challenge its (empty) tally row, in the transaction that creates it."""
+    db.session.execute(insert(ChallengeTally).values(challenge_id=challenge.id))
 
 
-def add(pitch: Pitch, *, is_panel: bool, stars: int, reason: str | None, delta: int) -> None:
-    """Add (delta=1) or take away (delta=-1) one rating: to the counted tallies when `reason` is None, else to
-    the excluded tally of that reason."""
-    if reason is None:
-        apply(pitch, is_panel=is_panel, stars=stars, delta=delta)
-    else:
-        apply_excluded(pitch.id, reason, delta)
+def create_missing(challenge_id: int | None = None) -> int:
+    """Make the tally rows that are missing (of one challenge, or everywhere), empty;
+    returns how many were made. Rows are made with their pitch or challenge, so this is
+    for data loaded around the services (a bulk load) and for reconcile-tallies."""
+    challenges = select(Challenge.id).where(
+        ~select(ChallengeTally.challenge_id)
+        .where(ChallengeTally.challenge_id == Challenge.id).exists())
+    pitches = select(Pitch.id, Pitch.challenge_id).where(
+        ~select(PitchTally.pitch_id).where(PitchTally.pitch_id == Pitch.id).exists())
+    if challenge_id is not None:
+        challenges = challenges.where(Challenge.id == challenge_id)
+        pitches = pitches.where(Pitch.challenge_id == challenge_id)
+    made = db.session.execute(insert(ChallengeTally).from_select(["challenge_id"], challenges),
+                              execution_options=NO_SYNC).rowcount
+    made += db.session.execute(
+        insert(PitchTally).from_select(["pitch_id", "challenge_id"], pitches),
+        execution_options=NO_SYNC).rowcount
+    return max(made, 0)
+
+
+def lock_statement(challenge_id_expression):
+    """The one statement that locks a challenge's tally row, whose id may be a subquery.
+
+    PostgreSQL takes a row lock (FOR UPDATE); SQLite has no row locks, so a no-op UPDATE
+    takes its database write lock instead. Either way the challenge's rating writers queue.
+    """
+    where = ChallengeTally.challenge_id == challenge_id_expression
+    if db.session.get_bind().dialect.name == "sqlite":
+        return (update(ChallengeTally).where(where)
+                .values(challenge_id=ChallengeTally.challenge_id)
+                .returning(ChallengeTally.challenge_id))
+    return select(ChallengeTally.challenge_id).where(where).with_for_update()
+
+
+def lock_challenge(challenge_id: int) -> None:
+    """Lock the challenge's tally row for the rest of the transaction, making the
+    challenge's missing tally rows first if there are any. Every writer of a challenge's
+    ratings, tallies, raters or panel, and the shortlist publisher, takes this lock first
+    (after the challenge row itself, when it locks that too)."""
+    locked = db.session.execute(lock_statement(challenge_id),
+                                execution_options=NO_SYNC).scalar_one_or_none()
+    if locked is None:
+        create_missing(challenge_id)
+        db.session.execute(lock_statement(challenge_id), execution_options=NO_SYNC)
+
+
+def version_of(challenge: Challenge) -> int | None:
+    """The challenge's ratings version, None while its tally row is missing."""
+    return challenge.tally.ratings_version if challenge.tally is not None else None
 
 
 def excluded_by_pitch(challenge_id: int) -> dict[int, dict[str, int]]:
     """Kept-but-excluded ratings per pitch of the challenge, every reason present (0 when
     none), in one query whatever the number of pitches."""
     counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(EXCLUSION_REASONS, 0))
-    for pitch_id, reason, count in db.session.execute(
-            select(ExcludedTally.pitch_id, ExcludedTally.reason, ExcludedTally.count)
-            .join(Pitch, Pitch.id == ExcludedTally.pitch_id)
-            .where(Pitch.challenge_id == challenge_id)):
-        counts[pitch_id][reason] = count
+    for pitch_id, *excluded in db.session.execute(
+            select(PitchTally.pitch_id, *[getattr(PitchTally, f"excluded_{reason}")
+                                          for reason in EXCLUSION_REASONS])
+            .where(PitchTally.challenge_id == challenge_id)):
+        counts[pitch_id] = dict(zip(EXCLUSION_REASONS, excluded))
     return counts
 
 
-def _apply_to_challenge(challenge_id: int, is_panel: bool, count: int, total: int) -> None:
-    values = ({Challenge.panel_rating_count: Challenge.panel_rating_count + count}
-              if is_panel else
-              {Challenge.rating_count: Challenge.rating_count + count,
-               Challenge.rating_sum: Challenge.rating_sum + total})
-    db.session.execute(update(Challenge).where(Challenge.id == challenge_id).values(values),
-                       execution_options={"synchronize_session": False})
+# ---- changes, gathered and written in one UPDATE per row -----------------------------------
+
+class Changes:
+    """Tally changes gathered over any number of ratings of one challenge, written as one
+    UPDATE per pitch tally and one of the challenge's tally (which also bumps its ratings
+    version, since whatever is written here changed its ratings)."""
+
+    def __init__(self):
+        self.pitches: dict[int, Counter] = defaultdict(Counter)
+        self.challenge: Counter = Counter()
+
+    def rating(self, pitch_id: int, *, submitted: bool, is_panel: bool, stars: int,
+               reason: str | None, delta: int) -> None:
+        """Add (delta=1) or take away (delta=-1) one rating: to the counted tallies when
+        `reason` is None, else to the excluded tally of that reason."""
+        columns = self.pitches[pitch_id]
+        if reason is not None:
+            columns[f"excluded_{reason}"] += delta
+            return
+        kind = _kind(is_panel)
+        columns[f"{kind}_count"] += delta
+        columns[f"{kind}_sum"] += delta * stars
+        columns[f"{kind}_{stars}"] += delta
+        if submitted:
+            if is_panel:
+                self.challenge["panel_rating_count"] += delta
+            else:
+                self.challenge["rating_count"] += delta
+                self.challenge["rating_sum"] += delta * stars
+
+    def raters(self, delta: int) -> None:
+        self.challenge["rater_count"] += delta
+
+    def write(self, challenge_id: int) -> None:
+        for pitch_id in sorted(self.pitches):
+            values = {getattr(PitchTally, name): getattr(PitchTally, name) + change
+                      for name, change in self.pitches[pitch_id].items() if change}
+            if values:
+                db.session.execute(update(PitchTally).where(PitchTally.pitch_id == pitch_id)
+                                   .values(values), execution_options=NO_SYNC)
+        values = {getattr(ChallengeTally, name): getattr(ChallengeTally, name) + change
+                  for name, change in self.challenge.items() if change}
+        values[ChallengeTally.ratings_version] = ChallengeTally.ratings_version + 1
+        db.session.execute(update(ChallengeTally)
+                           .where(ChallengeTally.challenge_id == challenge_id)
+                           .values(values), execution_options=NO_SYNC)
+        _expire_loaded(challenge_id, set(self.pitches))
 
 
-def ratings_changed(challenge_id: int) -> None:
-    """Bump the challenge's ratings version: anything cached from its ratings is stale."""
-    db.session.execute(update(Challenge).where(Challenge.id == challenge_id)
-                       .values(ratings_version=Challenge.ratings_version + 1),
-                       execution_options={"synchronize_session": False})
+def rater_statement(challenge_id: int, user_id: int, ratings_before: int | None, delta: int):
+    """The one statement that keeps a person's count of rated pitches on a challenge, from
+    what it was (None: no row); returns (statement, change of the challenge's raters)."""
+    where = (ChallengeRater.challenge_id == challenge_id, ChallengeRater.user_id == user_id)
+    if delta > 0 and ratings_before is None:
+        return (insert(ChallengeRater).values(challenge_id=challenge_id, user_id=user_id,
+                                              ratings=1), 1)
+    if delta < 0 and ratings_before == 1:
+        return delete(ChallengeRater).where(*where), -1
+    return (update(ChallengeRater).where(*where)
+            .values(ratings=ChallengeRater.ratings + delta), 0)
 
 
-def count_rater(challenge_id: int, user_id: int, delta: int) -> None:
-    """Keep `rater_count` = people with at least one rating on the challenge's pitches."""
-    if delta > 0:
-        statement = rows.upsert(ChallengeRater).values(challenge_id=challenge_id, user_id=user_id,
-                                                  ratings=1)
-        statement = statement.on_conflict_do_update(
-            index_elements=["challenge_id", "user_id"],
-            set_={"ratings": ChallengeRater.ratings + 1}).returning(ChallengeRater.ratings)
-        first = db.session.execute(statement).scalar_one() == 1
-        change = 1 if first else 0
-    else:
-        left = db.session.execute(
-            update(ChallengeRater).where(ChallengeRater.challenge_id == challenge_id,
-                                         ChallengeRater.user_id == user_id)
-            .values(ratings=ChallengeRater.ratings - 1).returning(ChallengeRater.ratings),
-            execution_options={"synchronize_session": False}).scalar_one_or_none()
-        change = 0
-        if left == 0:
-            db.session.execute(delete(ChallengeRater).where(
-                ChallengeRater.challenge_id == challenge_id, ChallengeRater.user_id == user_id,
-                ChallengeRater.ratings == 0), execution_options={"synchronize_session": False})
-            change = -1
-    if change:
-        db.session.execute(update(Challenge).where(Challenge.id == challenge_id)
-                           .values(rater_count=Challenge.rater_count + change),
-                           execution_options={"synchronize_session": False})
+def remove_ratings(user_id: int, ratings) -> None:
+    """Take one person's ratings (rows with id, pitch_id, challenge_id, pitch_status,
+    is_panel, stars, excluded_reason) out of every tally, challenge by challenge in
+    ascending order (the lock order), and delete them."""
+    by_challenge = defaultdict(list)
+    for rating in ratings:
+        by_challenge[rating.challenge_id].append(rating)
+    for challenge_id in sorted(by_challenge):
+        lock_challenge(challenge_id)
+        changes = Changes()
+        for rating in by_challenge[challenge_id]:
+            changes.rating(rating.pitch_id, submitted=rating.pitch_status == "submitted",
+                           is_panel=rating.is_panel, stars=rating.stars,
+                           reason=rating.excluded_reason, delta=-1)
+        changes.raters(-1)
+        changes.write(challenge_id)
+        db.session.execute(delete(ChallengeRater).where(
+            ChallengeRater.challenge_id == challenge_id, ChallengeRater.user_id == user_id),
+            execution_options=NO_SYNC)
+    db.session.execute(delete(Rating).where(Rating.id.in_([r.id for r in ratings])),
+                       execution_options=NO_SYNC)
 
 
 def pitch_withdrawn(pitch: Pitch) -> None:
-    """Take a withdrawn pitch's ratings out of its challenge's totals (it no longer counts)."""
-    _apply_to_challenge(pitch.challenge_id, False, -pitch.public_count, -pitch.public_sum)
-    _apply_to_challenge(pitch.challenge_id, True, -pitch.panel_count, 0)
-    ratings_changed(pitch.challenge_id)
+    """Take a withdrawn pitch's counted ratings out of its challenge's totals (it no longer
+    counts), read after the lock so no rating slips between."""
+    lock_challenge(pitch.challenge_id)
+    tally = db.session.execute(select(PitchTally.public_count, PitchTally.public_sum,
+                                      PitchTally.panel_count)
+                               .where(PitchTally.pitch_id == pitch.id)).first()
+    changes = Changes()
+    if tally is not None:
+        changes.challenge.update({"rating_count": -tally.public_count,
+                                  "rating_sum": -tally.public_sum,
+                                  "panel_rating_count": -tally.panel_count})
+    changes.write(pitch.challenge_id)
 
 
 def move_ratings_between_panel_and_public(challenge: Challenge, user_id: int, *,
                                           to_panel: bool) -> None:
     """Re-tally one person's ratings on a challenge when they join or leave its panel."""
+    lock_challenge(challenge.id)
     ratings = db.session.scalars(
         select(Rating).join(Pitch, Pitch.id == Rating.pitch_id)
         .where(Pitch.challenge_id == challenge.id, Rating.user_id == user_id,
                Rating.is_panel.is_not(to_panel))
         .order_by(Rating.pitch_id)).all()
-    if ratings:
-        ratings_changed(challenge.id)
+    if not ratings:
+        return
+    statuses = dict(db.session.execute(select(Pitch.id, Pitch.status).where(
+        Pitch.id.in_([rating.pitch_id for rating in ratings]))).all())
+    changes = Changes()
     for rating in ratings:
         # An excluded rating stays in its excluded tally, which is not split by panel.
         if rating.excluded_reason is None:
-            pitch = lock_pitch(rating.pitch_id)
-            apply(pitch, is_panel=rating.is_panel, stars=rating.stars, delta=-1)
-            apply(pitch, is_panel=to_panel, stars=rating.stars, delta=1)
+            submitted = statuses[rating.pitch_id] == "submitted"
+            changes.rating(rating.pitch_id, submitted=submitted, is_panel=rating.is_panel,
+                           stars=rating.stars, reason=None, delta=-1)
+            changes.rating(rating.pitch_id, submitted=submitted, is_panel=to_panel,
+                           stars=rating.stars, reason=None, delta=1)
         rating.is_panel = to_panel
+    changes.write(challenge.id)
 
 
 # ---- re-judging ratings when the facts the rules read change --------------------------------
-
-class _Moves:
-    """Tally changes gathered over many ratings, written as one UPDATE per pitch."""
-
-    def __init__(self):
-        self.columns: dict[int, Counter] = defaultdict(Counter)
-        self.excluded: Counter = Counter()
-        self.challenge: Counter = Counter()
-
-    def add(self, rating, reason: str | None, delta: int) -> None:
-        if reason is not None:
-            self.excluded[(rating.pitch_id, reason)] += delta
-            return
-        kind = _kind(rating.is_panel)
-        columns = self.columns[rating.pitch_id]
-        columns[f"{kind}_count"] += delta
-        columns[f"{kind}_sum"] += delta * rating.stars
-        columns[f"{kind}_{rating.stars}"] += delta
-        if rating.pitch_status == "submitted":
-            if rating.is_panel:
-                self.challenge["panel_rating_count"] += delta
-            else:
-                self.challenge["rating_count"] += delta
-                self.challenge["rating_sum"] += delta * rating.stars
-
-    def write(self, challenge_id: int) -> None:
-        for pitch_id in sorted(self.columns):
-            values = {getattr(Pitch, name): getattr(Pitch, name) + change
-                      for name, change in self.columns[pitch_id].items() if change}
-            if values:
-                db.session.execute(update(Pitch).where(Pitch.id == pitch_id).values(values),
-                                   execution_options={"synchronize_session": False})
-        for (pitch_id, reason), change in sorted(self.excluded.items()):
-            if change:
-                apply_excluded(pitch_id, reason, change)
-        values = {getattr(Challenge, name): getattr(Challenge, name) + change
-                  for name, change in self.challenge.items() if change}
-        if values:
-            db.session.execute(update(Challenge).where(Challenge.id == challenge_id)
-                               .values(values), execution_options={"synchronize_session": False})
-
 
 def _judged_ratings(challenge: Challenge, user_ids=None) -> list[tuple]:
     """(rating, reason now) for the challenge's ratings, or those of these people."""
@@ -217,8 +257,7 @@ def _set_reasons(changed: list[tuple]) -> None:
     for reason, ids in by_reason.items():
         for start in range(0, len(ids), 500):
             db.session.execute(update(Rating).where(Rating.id.in_(ids[start:start + 500]))
-                               .values(excluded_reason=reason),
-                               execution_options={"synchronize_session": False})
+                               .values(excluded_reason=reason), execution_options=NO_SYNC)
 
 
 def reassess(challenge: Challenge, user_ids=None) -> int:
@@ -231,25 +270,28 @@ def reassess(challenge: Challenge, user_ids=None) -> int:
         user_ids = sorted(set(user_ids))
         if not user_ids:
             return 0
-    # Challenge before pitch, as every rating writer locks them: nobody rates meanwhile.
-    rows.lock(Challenge, challenge.id)
+    lock_challenge(challenge.id)  # nobody rates meanwhile
     changed = [(rating, reason) for rating, reason in _judged_ratings(challenge, user_ids)
                if reason != rating.excluded_reason]
-    moves = _Moves()
+    if not changed:
+        return 0
+    changes = Changes()
     for rating, reason in changed:
-        moves.add(rating, rating.excluded_reason, -1)
-        moves.add(rating, reason, 1)
-    moves.write(challenge.id)
+        for verdict, delta in ((rating.excluded_reason, -1), (reason, 1)):
+            changes.rating(rating.pitch_id, submitted=rating.pitch_status == "submitted",
+                           is_panel=rating.is_panel, stars=rating.stars, reason=verdict,
+                           delta=delta)
+    changes.write(challenge.id)
     _set_reasons(changed)
-    _expire_loaded(challenge.id, set(moves.columns), {rating.id for rating, _ in changed})
+    _expire_loaded(challenge.id, set(), {rating.id for rating, _ in changed})
     return len(changed)
 
 
-def _expire_loaded(challenge_id: int, pitch_ids: set, rating_ids: set) -> None:
+def _expire_loaded(challenge_id: int, pitch_ids: set, rating_ids: set = frozenset()) -> None:
     """Rows changed by UPDATE statements are read afresh next time they are used."""
     for loaded in list(db.session.identity_map.values()):
-        if ((isinstance(loaded, Challenge) and loaded.id == challenge_id)
-                or (isinstance(loaded, Pitch) and loaded.id in pitch_ids)
+        if ((isinstance(loaded, ChallengeTally) and loaded.challenge_id == challenge_id)
+                or (isinstance(loaded, PitchTally) and loaded.pitch_id in pitch_ids)
                 or (isinstance(loaded, Rating) and loaded.id in rating_ids)):
             db.session.expire(loaded)
 
@@ -278,17 +320,32 @@ def _expected_pitch_tallies() -> dict[int, dict]:
 
 def recount(fix: bool = False) -> list[str]:
     """Compare every rating's exclusion reason with the rules, and every counted and
-    excluded tally with the ratings; return the drift found, repairing it if `fix`."""
-    drift = _recount_reasons(fix)
+    excluded tally with the ratings (a missing tally row is drift too); return the drift
+    found, repairing it if `fix`."""
+    drift = _missing_rows(fix)
+    drift += _recount_reasons(fix)
     drift += _recount_counted(fix)
     drift += _recount_excluded(fix)
     if fix and drift:
         _rebuild_challenge_raters()
         # Ratings were changed by something other than the rating paths: nothing cached
         # from them can be trusted.
-        db.session.execute(update(Challenge).values(
-            ratings_version=Challenge.ratings_version + 1))
+        db.session.execute(update(ChallengeTally).values(
+            ratings_version=ChallengeTally.ratings_version + 1), execution_options=NO_SYNC)
         db.session.commit()
+    return drift
+
+
+def _missing_rows(fix: bool) -> list[str]:
+    drift = [f"challenge {challenge_id} has no tally row" for challenge_id in db.session.scalars(
+        select(Challenge.id).where(~select(ChallengeTally.challenge_id).where(
+            ChallengeTally.challenge_id == Challenge.id).exists()).order_by(Challenge.id))]
+    drift += [f"pitch {pitch_id} has no tally row" for pitch_id in db.session.scalars(
+        select(Pitch.id).where(~select(PitchTally.pitch_id).where(
+            PitchTally.pitch_id == Pitch.id).exists()).order_by(Pitch.id))]
+    if fix and drift:
+        create_missing()
+        db.session.flush()
     return drift
 
 
@@ -315,17 +372,18 @@ def _recount_counted(fix: bool) -> list[str]:
     drift: list[str] = []
     expected = _expected_pitch_tallies()
     challenge_totals: dict[int, dict] = {}
-    for pitch in db.session.scalars(select(Pitch).order_by(Pitch.id)):
-        want = expected.get(pitch.id, dict.fromkeys(TALLY_FIELDS, 0))
+    submitted = dict(db.session.execute(select(Pitch.id, Pitch.status == "submitted")).all())
+    for tally in db.session.scalars(select(PitchTally).order_by(PitchTally.pitch_id)):
+        want = expected.get(tally.pitch_id, dict.fromkeys(TALLY_FIELDS, 0))
         for field, value in want.items():
-            if getattr(pitch, field) != value:
-                drift.append(f"pitch {pitch.id} {field}: stored {getattr(pitch, field)}, "
-                             f"counted {value}")
+            if getattr(tally, field) != value:
+                drift.append(f"pitch {tally.pitch_id} {field}: stored "
+                             f"{getattr(tally, field)}, counted {value}")
                 if fix:
-                    setattr(pitch, field, value)
-        totals = challenge_totals.setdefault(pitch.challenge_id,
+                    setattr(tally, field, value)
+        totals = challenge_totals.setdefault(tally.challenge_id,
                                              dict.fromkeys(CHALLENGE_FIELDS, 0))
-        if pitch.status == "submitted":
+        if submitted.get(tally.pitch_id):
             totals["rating_count"] += want["public_count"]
             totals["rating_sum"] += want["public_sum"]
             totals["panel_rating_count"] += want["panel_count"]
@@ -336,14 +394,14 @@ def _recount_counted(fix: bool) -> list[str]:
     for challenge_id, n in raters:
         challenge_totals.setdefault(challenge_id, dict.fromkeys(CHALLENGE_FIELDS, 0))[
             "rater_count"] = n
-    for challenge in db.session.scalars(select(Challenge).order_by(Challenge.id)):
-        want = challenge_totals.get(challenge.id, dict.fromkeys(CHALLENGE_FIELDS, 0))
+    for tally in db.session.scalars(select(ChallengeTally).order_by(ChallengeTally.challenge_id)):
+        want = challenge_totals.get(tally.challenge_id, dict.fromkeys(CHALLENGE_FIELDS, 0))
         for field, value in want.items():
-            if getattr(challenge, field) != value:
-                drift.append(f"challenge {challenge.id} {field}: stored "
-                             f"{getattr(challenge, field)}, counted {value}")
+            if getattr(tally, field) != value:
+                drift.append(f"challenge {tally.challenge_id} {field}: stored "
+                             f"{getattr(tally, field)}, counted {value}")
                 if fix:
-                    setattr(challenge, field, value)
+                    setattr(tally, field, value)
     return drift
 
 
@@ -353,23 +411,21 @@ def _recount_excluded(fix: bool) -> list[str]:
         select(Rating.pitch_id, Rating.excluded_reason, func.count())
         .where(Rating.excluded_reason.is_not(None))
         .group_by(Rating.pitch_id, Rating.excluded_reason))}
-    stored = {(row.pitch_id, row.reason): row for row in db.session.scalars(
-        select(ExcludedTally))}
-    for key in sorted(set(expected) | set(stored)):
-        have = stored[key].count if key in stored else 0
-        want = expected.get(key, 0)
-        if have != want:
-            drift.append(f"pitch {key[0]} excluded {key[1]}: stored {have}, counted {want}")
-            if fix and key in stored:
-                stored[key].count = want
-            elif fix:
-                db.session.add(ExcludedTally(pitch_id=key[0], reason=key[1], count=want))
+    for tally in db.session.scalars(select(PitchTally).order_by(PitchTally.pitch_id)):
+        for reason in EXCLUSION_REASONS:
+            have = getattr(tally, f"excluded_{reason}")
+            want = expected.get((tally.pitch_id, reason), 0)
+            if have != want:
+                drift.append(f"pitch {tally.pitch_id} excluded {reason}: stored {have}, "
+                             f"counted {want}")
+                if fix:
+                    setattr(tally, f"excluded_{reason}", want)
     return drift
 
 
 def _rebuild_challenge_raters() -> None:
     db.session.execute(delete(ChallengeRater))
-    rows = db.session.execute(
+    found = db.session.execute(
         select(Pitch.challenge_id, Rating.user_id, func.count())
         .join(Rating, Rating.pitch_id == Pitch.id).group_by(Pitch.challenge_id, Rating.user_id))
-    db.session.add_all(ChallengeRater(challenge_id=c, user_id=u, ratings=n) for c, u, n in rows)
+    db.session.add_all(ChallengeRater(challenge_id=c, user_id=u, ratings=n) for c, u, n in found)

@@ -9,7 +9,7 @@ from sqlalchemy import select, text, update
 
 from exchange.clock import utcnow
 from exchange.extensions import db
-from exchange.voting.models import ExcludedTally, Rating, RatingChange
+from exchange.voting.models import PitchTally, Rating, RatingChange
 from exchange.voting.tallies import recount
 from tests.factories import ok
 
@@ -179,7 +179,7 @@ def test_reconcile_finds_and_repairs_drift_in_excluded_tallies_and_reasons(
     ok(council.owner.patch(f"/challenges/{challenge['id']}", json={"min_account_age_hours": 24}))
     _no_drift(app)
     with app.app_context():
-        db.session.execute(update(ExcludedTally).values(count=5))
+        db.session.execute(update(PitchTally).values(excluded_new_account=5))
         db.session.execute(update(Rating).where(Rating.user_id == new[0].id)
                            .values(excluded_reason=None))
         db.session.commit()

@@ -3,8 +3,8 @@ way the challenge's ratings change bumps the version, so a cached flag is never 
 import pytest
 from sqlalchemy import select
 
-from exchange.challenges.models import Challenge
 from exchange.extensions import db
+from exchange.voting.models import ChallengeTally
 from tests.factories import ok
 from tests.voting.test_ballot_stuffing import STUFFERS_NETWORK, stuffed  # noqa: F401
 
@@ -16,8 +16,8 @@ def _flags(client, challenge_id) -> dict[int, list[str]]:
 
 def _version(app, challenge_id) -> int:
     with app.app_context():
-        return db.session.scalar(select(Challenge.ratings_version)
-                                 .where(Challenge.id == challenge_id))
+        return db.session.scalar(select(ChallengeTally.ratings_version)
+                                 .where(ChallengeTally.challenge_id == challenge_id))
 
 
 def test_flags_read_before_a_change_are_not_served_after_it(app, make, stuffed, anon):  # noqa: F811

@@ -28,9 +28,10 @@ import pytest
 from sqlalchemy import text
 
 from exchange import events
-from exchange.challenges.models import Challenge, PanelConflict
+from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
 from exchange.extensions import db
+from exchange.voting.models import PanelConflict
 from tests.factories import ok
 
 PUBLIC = {"A": [5, 5, 4, 4, 5], "B": [3, 4, 3], "C": [5, 5], "D": [2, 3, 2, 1],

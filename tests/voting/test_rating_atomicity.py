@@ -17,15 +17,15 @@ class InjectedFault(Exception):
 
 @pytest.fixture
 def tally_update_fails(monkeypatch):
-    """tallies.apply does its UPDATE, then raises: the rating upsert and one tally change
-    are already in the transaction when the fault comes."""
-    real_apply = tallies.apply
+    """tallies.Changes.write does its UPDATEs, then raises: the rating upsert and the tally
+    changes are already in the transaction when the fault comes."""
+    real_write = tallies.Changes.write
 
-    def apply_then_fail(*args, **kwargs):
-        real_apply(*args, **kwargs)
+    def write_then_fail(*args, **kwargs):
+        real_write(*args, **kwargs)
         raise InjectedFault("tally update failed")
 
-    monkeypatch.setattr(tallies, "apply", apply_then_fail)
+    monkeypatch.setattr(tallies.Changes, "write", write_then_fail)
 
 
 def _state(client, pitch, challenge):

@@ -52,7 +52,7 @@ def test_ranking_and_lists_run_the_same_statements_for_10_and_1000_ratings(
 
 
 def test_reconcile_reports_and_repairs_drift(app, make, council, supplier_org, citizen):
-    from exchange.pitches.models import Pitch
+    from exchange.voting.models import PitchTally
 
     challenge = make.challenge(council, "open")
     pitch = make.pitch(challenge["id"], supplier_org)
@@ -60,7 +60,7 @@ def test_reconcile_reports_and_repairs_drift(app, make, council, supplier_org, c
     runner = app.test_cli_runner()
     assert runner.invoke(args=["reconcile-tallies"]).exit_code == 0
     with app.app_context():
-        db.session.get(Pitch, pitch["id"]).public_4 = 7
+        db.session.get(PitchTally, pitch["id"]).public_4 = 7
         db.session.commit()
     report = runner.invoke(args=["reconcile-tallies"])
     assert report.exit_code == 1 and f"pitch {pitch['id']} public_4" in report.output

@@ -2,7 +2,7 @@
 conflicts of interest its members declare."""
 from collections import defaultdict
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import aliased
 
 from exchange import audit, events, rows
@@ -10,11 +10,15 @@ from exchange.accounts.models import User
 from exchange.accounts.service import normalise_email
 from exchange.challenges import policy
 from exchange.challenges import service as challenges
-from exchange.challenges.models import Challenge, PanelConflict, PanelMember
+from exchange.challenges.models import Challenge
 from exchange.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.extensions import db
 from exchange.http.pagination import Page, SortKey, paginate
+from exchange.organisations.models import Membership, Organisation
 from exchange.organisations.policy import is_officer_of
+from exchange.pitches.models import Pitch
+from exchange.voting import tallies
+from exchange.voting.models import PanelConflict, PanelMember
 
 # Once the shortlist is published the panel is fixed: who sat on it and what they declared
 # decided which ratings counted, and the published ranking must stay the one they fed.
@@ -30,6 +34,19 @@ def sits_on_panel(user, challenge: Challenge) -> bool:
     if is_officer_of(user, challenge.council):
         return True
     return db.session.get(PanelMember, (challenge.id, user.id)) is not None
+
+
+def sits_on_panel_in_sql(user_id: int):
+    """SQL condition, the same rule as `sits_on_panel` for a query of one challenge: read
+    with the facts a rating needs, in their one query."""
+    officer = (select(Membership.user_id)
+               .join(Organisation, Organisation.id == Membership.organisation_id)
+               .where(Membership.user_id == user_id,
+                      Membership.organisation_id == Challenge.council_id,
+                      Organisation.kind == "council", Organisation.status == "verified"))
+    invited = select(PanelMember.user_id).where(PanelMember.challenge_id == Challenge.id,
+                                                PanelMember.user_id == user_id)
+    return or_(officer.exists(), invited.exists())
 
 
 def may_declare_conflicts(user, challenge: Challenge, user_id: int) -> bool:
@@ -66,9 +83,8 @@ def _find_user(user_id: int | None, email: str | None) -> User:
 
 def invite(officer, challenge_id: int, *, user_id=None, email=None) -> PanelMember:
     """An officer invites an expert; their ratings on this challenge become panel ratings."""
-    from exchange.voting import tallies
-
     challenge = challenges.get_for_officer(challenge_id, officer, lock=True)
+    tallies.lock_challenge(challenge.id)
     _refuse_once_fixed(challenge)
     expert = _find_user(user_id, email)
     if sits_on_panel(expert, challenge):
@@ -84,9 +100,8 @@ def invite(officer, challenge_id: int, *, user_id=None, email=None) -> PanelMemb
 
 def remove(officer, challenge_id: int, user_id: int) -> None:
     """An officer removes an invited expert; their ratings count as public again."""
-    from exchange.voting import tallies
-
     challenge = challenges.get_for_officer(challenge_id, officer, lock=True)
+    tallies.lock_challenge(challenge.id)
     _refuse_once_fixed(challenge)
     member = db.session.get(PanelMember, (challenge.id, user_id))
     if member is None:
@@ -150,14 +165,12 @@ def _for_declaring(actor, challenge_id: int, user_id: int) -> tuple[Challenge, U
     # Locked (the lock order starts with the challenge): publishing the shortlist locks it
     # too, so no declaration slips in after the shortlist froze the ratings.
     challenge = rows.lock(Challenge, challenge.id)
+    tallies.lock_challenge(challenge.id)
     _refuse_once_fixed(challenge)
     return challenge, member
 
 
 def _pitches_of(challenge: Challenge, pitch_ids: list[int]) -> set[int]:
-    # Pitches sit above challenges; the import stays inside, as the tallies' imports do.
-    from exchange.pitches.models import Pitch
-
     return set(db.session.scalars(select(Pitch.id).where(Pitch.challenge_id == challenge.id,
                                                          Pitch.id.in_(pitch_ids))))
 
@@ -168,7 +181,8 @@ def _declared(challenge: Challenge, user_id: int) -> set[int]:
 
 
 def _changed(actor, challenge: Challenge, user_id: int, action: str, pitch_ids: list[int]):
-    """Tell voting (which recounts the member's ratings) and keep the record, before commit."""
+    """Announce the change (voting's hooks re-judge the member's ratings) and keep the
+    record, before commit."""
     db.session.flush()
     events.panel_conflicts_changed.send(None, challenge=challenge, user_id=user_id)
     audit.record(actor, action, "challenge", challenge.id, user_id=user_id,
@@ -217,8 +231,6 @@ def visible_conflicts(viewer, challenge_id: int, user_id: int) -> dict:
 
 def conflicts_of(challenge: Challenge, member: User) -> dict:
     """The member's declared conflicts with each pitch's title and who declared it."""
-    from exchange.pitches.models import Pitch
-
     declarer = aliased(User)
     found = db.session.execute(
         select(PanelConflict, Pitch.title, declarer)
