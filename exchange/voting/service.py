@@ -170,10 +170,12 @@ def _tally_of(pitch: Pitch) -> ranking.PitchTally:
 
 
 def submitted_pitches(challenge: Challenge) -> list[Pitch]:
-    # Tags are not part of a ranking: not loading them saves a query.
+    """The challenge's submitted pitches with their tallies, in one query: a ranking needs
+    neither their tags nor their challenge again (it is at hand, found by its id)."""
     return list(db.session.scalars(select(Pitch).where(Pitch.challenge_id == challenge.id,
                                                        Pitch.status == "submitted")
-                                   .options(lazyload(Pitch.tag_rows))))
+                                   .options(lazyload(Pitch.tag_rows),
+                                            lazyload(Pitch.challenge))))
 
 
 def settings_of(challenge: Challenge, overrides: dict | None = None) -> ranking.Settings:
