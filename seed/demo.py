@@ -30,6 +30,7 @@ from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
 from exchange.pitches.schemas import PitchIn
 from exchange.voting import service as voting
+from exchange.voting import shortlists
 from exchange.voting.models import Rating
 from seed.challenges import CHALLENGES
 from seed.people import ADMIN, CITIZENS, COUNCILS, DEMO_PASSWORD, EXPERTS, SUPPLIERS, citizen_email
@@ -129,7 +130,7 @@ def _challenge(spec: dict, people, orgs, made: Counter) -> None:
     if target in ("voting", "shortlisted", "closed"):
         _move(officer, challenge, "voting", made)
     if target in ("shortlisted", "closed") and challenge.status == "voting":
-        voting.publish_shortlist(officer, challenge.id)
+        shortlists.publish(officer, challenge.id)
         made["shortlists published"] += 1
         made["status changes"] += 1
     if target == "closed":

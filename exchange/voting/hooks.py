@@ -4,7 +4,8 @@ Whether a rating counts depends on facts other domains own: who belongs to which
 which suppliers pitch on a challenge, which conflicts a panel member declared, and the
 challenge's minimum account age. When one of them changes, the ratings it touches are
 re-judged (tallies.reassess) in the sender's transaction, so the change and its effect
-on the tallies are committed together or not at all.
+on the tallies are committed together or not at all. What the live ranking shows of a
+pitch changing bumps the challenge's ratings version, so no cached ranking outlives it.
 """
 from sqlalchemy import select
 
@@ -22,6 +23,8 @@ def connect() -> None:
     events.membership_started.connect(membership_started)
     events.pitch_submitted.connect(supplier_pitching_changed)
     events.pitch_withdrawn.connect(supplier_pitching_changed)
+    events.pitch_submitted.connect(ranked_pitches_changed)
+    events.pitch_edited.connect(ranked_pitches_changed)
     events.panel_conflicts_changed.connect(panel_conflicts_changed)
     events.challenge_settings_changed.connect(challenge_settings_changed)
 
@@ -46,6 +49,13 @@ def supplier_pitching_changed(_sender, *, pitch: Pitch, **_) -> None:
     people = {user_id for user_id, _ in policy.belonged_while_open(challenge,
                                                                    [pitch.supplier_id])}
     tallies.reassess(challenge, people)
+
+
+def ranked_pitches_changed(_sender, *, pitch: Pitch, **_) -> None:
+    """A pitch joined the ranking, or what the ranking shows of it (its title) changed:
+    a ranking kept under the challenge's version is stale. (A withdrawal bumps the version
+    with the tallies it changes.)"""
+    tallies.ratings_changed(pitch.challenge_id)
 
 
 def panel_conflicts_changed(_sender, *, challenge: Challenge, user_id: int, **_) -> None:

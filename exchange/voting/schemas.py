@@ -1,4 +1,5 @@
 """The wire format of ratings, rankings and shortlists."""
+from flask import current_app
 from marshmallow import Schema, fields, validate
 
 from exchange.challenges.models import METHODS
@@ -32,10 +33,13 @@ class RankingArgs(Schema):
 
 
 class RankingEntry(Schema):
+    """One pitch of a live ranking (from voting/live_ranking.py) or of a published
+    shortlist (a ShortlistEntry row): both carry these names."""
+
     pitch_id = fields.Integer(required=True)
     title = fields.String(required=True)
     supplier = fields.Nested(Summary, required=True)
-    submitted_at = fields.String(required=True)
+    submitted_at = UtcDateTime(required=True)
     rank = fields.Integer(required=True, allow_none=True, metadata={
         "description": "Place among eligible pitches; null when excluded."})
     eligible = fields.Boolean(required=True)
@@ -82,8 +86,11 @@ class RankingOut(Schema):
 
 
 class ShortlistOut(RankingOut):
-    published_at = fields.String(required=True)
-    published_by = fields.Nested(UserRef, required=True)
+    """The ranking as it was published, frozen."""
+
+    published_at = UtcDateTime(required=True)
+    published_by = fields.Nested(UserRef, required=True, allow_none=True, metadata={
+        "description": "The officer who published it; null once their account is erased."})
     shortlisted_pitch_ids = fields.List(fields.Integer(), required=True)
 
 
@@ -144,3 +151,11 @@ class IntegrityOut(Schema):
         "description": "Public ratings of the challenge's submitted pitches."})
     histogram = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     pitches = fields.List(fields.Nested(IntegrityPitch), required=True)
+
+
+_RANKING_OUT = RankingOut()
+
+
+def render_ranking(ranking) -> bytes:
+    """A live ranking as the JSON body RankingOut describes, ready to be kept and served."""
+    return current_app.json.dumps(_RANKING_OUT.dump(ranking)).encode()

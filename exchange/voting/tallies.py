@@ -241,6 +241,8 @@ def reassess(challenge: Challenge, user_ids=None) -> int:
         moves.add(rating, reason, 1)
     moves.write(challenge.id)
     _set_reasons(changed)
+    if changed:
+        ratings_changed(challenge.id)
     _expire_loaded(challenge.id, set(moves.columns), {rating.id for rating, _ in changed})
     return len(changed)
 
