@@ -26,21 +26,33 @@ from exchange.voting import integrity, service, tallies
 from exchange.voting.ranking import Entry, Settings
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RankedPitch:
     """One pitch's place in the live ranking with its working, under the names the wire
-    format (voting/schemas.py RankingEntry) and a stored ShortlistEntry share."""
+    format (voting/schemas.py RankingEntry) and a stored ShortlistEntry share. Plain
+    attributes, as the schema reads each of them for every pitch."""
 
-    entry: Entry
+    pitch_id: int
     title: str
     supplier: dict
+    submitted_at: datetime
+    rank: int | None
+    eligible: bool
+    shortlisted: bool
+    excluded_reasons: list
+    n: int
+    S: int
+    mean: float
+    histogram: dict
     m: float
     C: float
+    public_score: float
+    panel_count: int
+    panel_mean: float | None
+    panel_score: float | None
+    combined: float
     integrity_flags: list
     excluded: dict
-
-    def __getattr__(self, name):  # the numbers and the place come from the ranking entry
-        return getattr(self.entry, name)
 
 
 @dataclass
@@ -70,12 +82,22 @@ def rank(challenge: Challenge, overrides: dict | None = None) -> Ranking:
     flags = integrity.flags_by_pitch(challenge)
     excluded = tallies.excluded_by_pitch(challenge.id)
     return Ranking(challenge.id, settings, m, [
-        RankedPitch(entry, by_id[entry.pitch_id].title,
-                    {"id": by_id[entry.pitch_id].supplier.id,
-                     "name": by_id[entry.pitch_id].supplier.name},
-                    m, settings.prior_weight, flags.get(entry.pitch_id, []),
-                    excluded[entry.pitch_id])
+        _ranked(entry, by_id[entry.pitch_id], m, settings.prior_weight,
+                flags.get(entry.pitch_id, []), excluded[entry.pitch_id])
         for entry in entries])
+
+
+def _ranked(entry: Entry, pitch, m: float, C: float, flags: list,
+            excluded: dict) -> RankedPitch:
+    return RankedPitch(
+        pitch_id=entry.pitch_id, title=pitch.title,
+        supplier={"id": pitch.supplier.id, "name": pitch.supplier.name},
+        submitted_at=entry.submitted_at, rank=entry.rank, eligible=entry.eligible,
+        shortlisted=entry.shortlisted, excluded_reasons=entry.excluded_reasons, n=entry.n,
+        S=entry.S, mean=entry.mean, histogram=entry.histogram, m=m, C=C,
+        public_score=entry.public_score, panel_count=entry.panel_count,
+        panel_mean=entry.panel_mean, panel_score=entry.panel_score, combined=entry.combined,
+        integrity_flags=flags, excluded=excluded)
 
 
 # ---- the cache ------------------------------------------------------------------------------
