@@ -16,6 +16,8 @@ membership_started = _signals.signal("membership-started")
 # the challenge's totals).
 pitch_submitted = _signals.signal("pitch-submitted")
 pitch_withdrawn = _signals.signal("pitch-withdrawn")
+# pitch=: a submitted pitch was edited (its title may have changed).
+pitch_edited = _signals.signal("pitch-edited")
 # challenge=, user_id=: a panel member's declared conflicts changed.
 panel_conflicts_changed = _signals.signal("panel-conflicts-changed")
 # challenge=, fields=: settings that decide which ratings count changed.

@@ -28,7 +28,7 @@ from exchange.organisations.policy import is_member
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
 from exchange.pitches.schemas import PitchIn
-from exchange.voting import panel
+from exchange.voting import panel, shortlists
 from exchange.voting import service as voting
 from exchange.voting.models import Rating
 from seed.challenges import CHALLENGES
@@ -129,7 +129,7 @@ def _challenge(spec: dict, people, orgs, made: Counter) -> None:
     if target in ("voting", "shortlisted", "closed"):
         _move(officer, challenge, "voting", made)
     if target in ("shortlisted", "closed") and challenge.status == "voting":
-        voting.publish_shortlist(officer, challenge.id)
+        shortlists.publish(officer, challenge.id)
         made["shortlists published"] += 1
         made["status changes"] += 1
     if target == "closed":

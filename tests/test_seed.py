@@ -5,7 +5,7 @@ from exchange.accounts.models import User
 from exchange.challenges.models import Challenge
 from exchange.extensions import db
 from exchange.organisations.models import Invitation, Membership, MembershipPeriod, Organisation
-from exchange.voting import service as voting
+from exchange.voting import live_ranking, shortlists
 from exchange.voting.tallies import recount
 from seed import load
 from seed.people import ADMIN
@@ -61,16 +61,16 @@ def test_seed_loads_once_with_a_shortlist_a_live_ranking_and_exact_tallies(quick
 
         budget = _challenge("Give residents a real say")
         assert budget.status == "shortlisted"
-        snapshot = voting.published_shortlist(None, budget.id)
-        assert snapshot["shortlisted_pitch_ids"]
-        assert any(not e["eligible"] for e in snapshot["entries"])
+        shortlist = shortlists.published(None, budget.id)
+        assert shortlist.shortlisted_pitch_ids
+        assert any(not e.eligible for e in shortlist.entries)
 
         meals = _challenge("Rethinking meals on wheels")
         assert meals.status == "voting" and meals.panel_weight > 0
-        entries = voting.live_ranking(None, meals.id, {})["entries"]
-        reasons = {r for e in entries for r in e["excluded_reasons"]}
-        assert any(e["eligible"] for e in entries)
+        entries = live_ranking.rank(meals).entries
+        reasons = {r for e in entries for r in e.excluded_reasons}
+        assert any(e.eligible for e in entries)
         assert {"too_few_ratings", "no_panel_rating"} <= reasons
-        assert any(e["panel_count"] for e in entries)
+        assert any(e.panel_count for e in entries)
 
         assert recount() == []

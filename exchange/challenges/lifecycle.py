@@ -1,5 +1,10 @@
-"""The life of a challenge, as data: which status may follow which."""
+"""The life of a challenge: which status may follow which, what each status allows, and
+what a move does to the challenge. Every rule about a challenge's status lives here."""
+from datetime import datetime
 
+from exchange.errors import Conflict
+
+FIRST = "draft"  # a challenge is posted as a draft
 TRANSITIONS: dict[str, set[str]] = {
     "draft": {"open", "closed"},
     "open": {"voting", "closed"},
@@ -11,7 +16,55 @@ TRANSITIONS: dict[str, set[str]] = {
 ACCEPTS_PITCHES = {"open"}
 ACCEPTS_RATINGS = {"open", "voting"}
 EDITABLE = {"draft", "open", "voting"}
+DELETABLE = {"draft"}
+PUBLISHES_SHORTLIST = "voting"
 
 
 def may_move(current: str, target: str) -> bool:
     return target in TRANSITIONS[current]
+
+
+def check_editable(challenge) -> None:
+    """Conflict (409) once the challenge is shortlisted or closed."""
+    if challenge.status not in EDITABLE:
+        raise Conflict(f"A {challenge.status} challenge can no longer be edited.")
+
+
+def check_deletable(challenge) -> None:
+    """Conflict (409) unless a draft: anything published stays on the record."""
+    if challenge.status not in DELETABLE:
+        raise Conflict("Only drafts can be deleted; close the challenge instead.")
+
+
+def check_may_move(challenge, target: str) -> None:
+    """Conflict (409) for a move the life forbids, or for shortlisting by hand."""
+    if target == "shortlisted":
+        raise Conflict("A challenge is shortlisted only by publishing its shortlist.")
+    if not may_move(challenge.status, target):
+        allowed = sorted(TRANSITIONS[challenge.status]) or "none"
+        raise Conflict(f"A challenge cannot go from {challenge.status} to {target}.",
+                       {"status": [f"Allowed from {challenge.status}: {allowed}"]})
+
+
+def move(challenge, target: str, now: datetime) -> None:
+    """Move the challenge to `target` (checked by check_may_move); the first opening is
+    remembered, as fair votes measure accounts and memberships from it."""
+    challenge.status = target
+    challenge.status_changed_at = challenge.updated_at = now
+    if target == "open" and challenge.opened_at is None:
+        challenge.opened_at = now
+
+
+def check_may_publish_shortlist(challenge) -> None:
+    """Conflict (409) unless the challenge is in voting: the shortlist is published from
+    there only."""
+    if challenge.status != PUBLISHES_SHORTLIST:
+        raise Conflict(f"The shortlist is published from voting; this challenge is "
+                       f"{challenge.status}.")
+
+
+def shortlist_published(challenge, now: datetime) -> None:
+    """What publishing the shortlist does to the challenge (checked by
+    check_may_publish_shortlist): it becomes shortlisted, the only way it can."""
+    challenge.status = "shortlisted"
+    challenge.status_changed_at = challenge.updated_at = now

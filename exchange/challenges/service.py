@@ -8,7 +8,7 @@ from exchange import audit, events
 from exchange.challenges import lifecycle, policy
 from exchange.challenges.models import Challenge, ChallengeTag
 from exchange.clock import utcnow
-from exchange.errors import Conflict, NotAllowed, NotFound
+from exchange.errors import NotAllowed, NotFound
 from exchange.extensions import db
 from exchange.http.pagination import Page, SortKey, paginate
 from exchange.organisations import service as organisations
@@ -62,7 +62,7 @@ def create(user, fields: dict) -> Challenge:
     if council.status != "verified":
         raise NotAllowed("This council is not verified yet; an admin must verify it first.")
     tags = fields.pop("tags", [])
-    challenge = Challenge(created_by_id=user.id, status="draft", **fields)
+    challenge = Challenge(created_by_id=user.id, status=lifecycle.FIRST, **fields)
     _set_tags(challenge, tags)
     db.session.add(challenge)
     db.session.flush()
@@ -101,8 +101,7 @@ def update(user, challenge_id: int, changes: dict, precondition=no_precondition)
     """An officer edits a challenge that is not yet shortlisted or closed."""
     challenge = get_for_officer(challenge_id, user, lock=True)
     precondition(challenge)
-    if challenge.status not in lifecycle.EDITABLE:
-        raise Conflict(f"A {challenge.status} challenge can no longer be edited.")
+    lifecycle.check_editable(challenge)
     before = _audited(challenge, changes)
     if "tags" in changes:
         _set_tags(challenge, changes.pop("tags"))
@@ -123,8 +122,7 @@ def delete(user, challenge_id: int, precondition=no_precondition) -> None:
     """An officer deletes a draft; anything published stays on the record (409)."""
     challenge = get_for_officer(challenge_id, user, lock=True)
     precondition(challenge)
-    if challenge.status != "draft":
-        raise Conflict("Only drafts can be deleted; close the challenge instead.")
+    lifecycle.check_deletable(challenge)
     audit.record(user, "challenge.deleted", "challenge", challenge.id,
                  changes=audit.changes(_audited(challenge, ("status", "title")), {}))
     db.session.delete(challenge)
@@ -134,18 +132,10 @@ def delete(user, challenge_id: int, precondition=no_precondition) -> None:
 def move(user, challenge_id: int, target: str) -> Challenge:
     """An officer moves the challenge along its life; a forbidden move is 409, unchanged."""
     challenge = get_for_officer(challenge_id, user, lock=True)
-    if target == "shortlisted":
-        raise Conflict("A challenge is shortlisted only by publishing its shortlist.")
-    if not lifecycle.may_move(challenge.status, target):
-        raise Conflict(f"A challenge cannot go from {challenge.status} to {target}.",
-                       {"status": [(f"Allowed from {challenge.status}: "
-                                    f"{sorted(lifecycle.TRANSITIONS[challenge.status]) or 'none'}")]})
+    lifecycle.check_may_move(challenge, target)
     audit.record(user, "challenge.status_changed", "challenge", challenge.id,
                  changes=audit.changes({"status": challenge.status}, {"status": target}))
-    challenge.status = target
-    challenge.status_changed_at = challenge.updated_at = utcnow()
-    if target == "open" and challenge.opened_at is None:
-        challenge.opened_at = challenge.status_changed_at
+    lifecycle.move(challenge, target, utcnow())
     db.session.commit()
     return challenge
 

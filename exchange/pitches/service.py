@@ -84,7 +84,10 @@ def submit(user, challenge_id: int, fields: dict) -> Pitch:
 
 def edit(user, pitch_id: int, changes: dict, precondition=challenges.no_precondition) -> Pitch:
     """The supplier edits a submitted pitch while its challenge is open."""
-    get_for_edit(pitch_id, user)
+    visible = get_for_edit(pitch_id, user)
+    # Challenge before pitch, the lock order every write follows: the edit bumps the
+    # challenge's ratings version (what the live ranking is kept under).
+    rows.lock(Challenge, visible.challenge_id)
     pitch = rows.lock(Pitch, pitch_id)
     precondition(pitch)
     if pitch.status != "submitted":
@@ -98,6 +101,7 @@ def edit(user, pitch_id: int, changes: dict, precondition=challenges.no_precondi
     for name, value in changes.items():
         setattr(pitch, name, value)
     pitch.updated_at = utcnow()
+    events.pitch_edited.send(None, pitch=pitch)
     audit.record(user, "pitch.edited", "pitch", pitch.id, challenge_id=pitch.challenge_id,
                  changes=audit.changes(before, _audited(pitch, before)))
     db.session.commit()

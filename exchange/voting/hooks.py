@@ -5,7 +5,8 @@ Whether a rating counts depends on facts other domains own: who belongs to which
 which suppliers pitch on a challenge, which conflicts a panel member declared, and the
 challenge's minimum account age. When one of them changes, the ratings it touches are
 re-judged (tallies.reassess) in the sender's transaction, so the change and its effect
-on the tallies are committed together or not at all.
+on the tallies are committed together or not at all. What the live ranking shows of a
+pitch changing bumps the challenge's ratings version, so no cached ranking outlives it.
 """
 from sqlalchemy import select
 
@@ -27,6 +28,7 @@ def connect() -> None:
     events.membership_started.connect(membership_started)
     events.pitch_submitted.connect(pitch_submitted)
     events.pitch_withdrawn.connect(pitch_withdrawn)
+    events.pitch_edited.connect(pitch_edited)
     events.panel_conflicts_changed.connect(panel_conflicts_changed)
     events.challenge_settings_changed.connect(challenge_settings_changed)
     challenges.COUNTED_ORDERS["popular"] = orders.challenges_by_ratings
@@ -56,6 +58,7 @@ def pitch_submitted(_sender, *, pitch: Pitch, **_) -> None:
     """A new pitch gets its tally row; its supplier's people now compete on the challenge."""
     tallies.create_pitch_tally(pitch)
     supplier_pitching_changed(pitch)
+    tallies.ratings_changed(pitch.challenge_id)
 
 
 def pitch_withdrawn(_sender, *, pitch: Pitch, **_) -> None:
@@ -72,6 +75,13 @@ def supplier_pitching_changed(pitch: Pitch) -> None:
     people = {user_id for user_id, _ in policy.belonged_while_open(challenge,
                                                                    [pitch.supplier_id])}
     tallies.reassess(challenge, people)
+
+
+def pitch_edited(_sender, *, pitch: Pitch, **_) -> None:
+    """What the ranking shows of a pitch (its title) changed: a ranking kept under the
+    challenge's version is stale. (Submitting and withdrawing bump it in pitch_submitted
+    and tallies.pitch_withdrawn.)"""
+    tallies.ratings_changed(pitch.challenge_id)
 
 
 def panel_conflicts_changed(_sender, *, challenge: Challenge, user_id: int, **_) -> None:

@@ -200,9 +200,13 @@ class PanelConflict(db.Model):
 
 
 class Shortlist(db.Model):
-    """A published ranking, frozen: later ratings never change it."""
+    """A published ranking, frozen: its settings, its prior mean and one entry per pitch,
+    as they were when it was published. Later ratings never change it."""
 
     __tablename__ = "shortlists"
+    __table_args__ = (
+        CheckConstraint("method IN ('bayesian', 'wilson', 'mean', 'stars')", name="method"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(
@@ -210,4 +214,79 @@ class Shortlist(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    snapshot: Mapped[dict] = mapped_column(JSON)
+    # The settings the ranking was computed with, and m, the prior mean it used.
+    method: Mapped[str] = mapped_column(String(16))
+    panel_weight: Mapped[float] = mapped_column(Float)
+    min_ratings: Mapped[int] = mapped_column(Integer)
+    prior_weight: Mapped[float] = mapped_column(Float)
+    shortlist_size: Mapped[int] = mapped_column(Integer)
+    m: Mapped[float] = mapped_column(Float)
+
+    published_by = relationship("User", lazy="joined")
+    entries = relationship("ShortlistEntry", back_populates="shortlist", lazy="selectin",
+                           cascade="all, delete-orphan", order_by="ShortlistEntry.position")
+
+    @property
+    def shortlisted_pitch_ids(self) -> list[int]:
+        return [entry.pitch_id for entry in self.entries if entry.shortlisted]
+
+
+class ShortlistEntry(db.Model):
+    """One pitch of a published ranking, with its working, as it was shown then: its
+    title and supplier as published, its numbers, and why it was left out."""
+
+    __tablename__ = "shortlist_entries"
+    __table_args__ = (
+        UniqueConstraint("shortlist_id", "position"),
+        CheckConstraint("n >= 0", name="n"),
+    )
+
+    shortlist_id: Mapped[int] = mapped_column(
+        ForeignKey("shortlists.id", ondelete="CASCADE"), primary_key=True)
+    pitch_id: Mapped[int] = mapped_column(
+        ForeignKey("pitches.id", ondelete="CASCADE"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, ... in the order published
+    rank: Mapped[int | None] = mapped_column(Integer)  # null: not eligible
+    eligible: Mapped[bool] = mapped_column(Boolean)
+    shortlisted: Mapped[bool] = mapped_column(Boolean)
+    excluded_reasons: Mapped[list] = mapped_column(JSON)
+    title: Mapped[str] = mapped_column(String(200))
+    supplier_id: Mapped[int] = mapped_column(Integer)
+    supplier_name: Mapped[str] = mapped_column(String(200))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    n: Mapped[int] = mapped_column(Integer)
+    S: Mapped[int] = mapped_column("s", Integer)
+    mean: Mapped[float] = mapped_column(Float)
+    public_1: Mapped[int] = mapped_column(Integer)
+    public_2: Mapped[int] = mapped_column(Integer)
+    public_3: Mapped[int] = mapped_column(Integer)
+    public_4: Mapped[int] = mapped_column(Integer)
+    public_5: Mapped[int] = mapped_column(Integer)
+    C: Mapped[float] = mapped_column("c", Float)
+    public_score: Mapped[float] = mapped_column(Float)
+    panel_count: Mapped[int] = mapped_column(Integer)
+    panel_mean: Mapped[float | None] = mapped_column(Float)
+    panel_score: Mapped[float | None] = mapped_column(Float)
+    combined: Mapped[float] = mapped_column(Float)
+    integrity_flags: Mapped[list] = mapped_column(JSON)
+    excluded_conflict_of_interest: Mapped[int] = mapped_column(Integer)
+    excluded_new_account: Mapped[int] = mapped_column(Integer)
+
+    shortlist = relationship("Shortlist", back_populates="entries")
+
+    # The ranking's wire names (voting/schemas.py RankingEntry) over the stored columns.
+    @property
+    def supplier(self) -> dict:
+        return {"id": self.supplier_id, "name": self.supplier_name}
+
+    @property
+    def histogram(self) -> dict:
+        return {str(k): getattr(self, f"public_{k}") for k in range(1, 6)}
+
+    @property
+    def excluded(self) -> dict:
+        return {reason: getattr(self, f"excluded_{reason}") for reason in EXCLUSION_REASONS}
+
+    @property
+    def m(self) -> float:
+        return self.shortlist.m

@@ -4,9 +4,11 @@ from flask import request
 from exchange.challenges import service as challenges
 from exchange.http import limits
 from exchange.http.auth import optional_user, signed_in_user
+from exchange.http.conditional import tagged_json
 from exchange.http.openapi import ExchangeBlueprint
 from exchange.http.pagination import PageArgs, envelope, link_header, page_of
-from exchange.voting import integrity, panel, schemas, service
+from exchange.voting import integrity, panel, schemas, service, shortlists
+from exchange.voting.live_ranking import live as tagged_live_ranking
 
 blp = ExchangeBlueprint("voting", __name__,
                         description="Ratings, ranking, shortlists and challenges' panels")
@@ -48,7 +50,8 @@ def unrate(pitch_id):
 @blp.problems(404)
 def live_ranking(args, challenge_id):
     """The live ranking, every pitch with its working; query values override the settings."""
-    return service.live_ranking(optional_user(), challenge_id, args)
+    ranking = tagged_live_ranking(optional_user(), challenge_id, args)
+    return tagged_json(ranking.tag, lambda: ranking.body(schemas.render_ranking))
 
 
 @blp.post("/challenges/<int:challenge_id>/shortlist")
@@ -57,7 +60,7 @@ def live_ranking(args, challenge_id):
 @blp.problems(403, 404, 409)
 def publish_shortlist(challenge_id):
     """Freeze the ranking as the shortlist (officers, from voting); the challenge moves on."""
-    return service.publish_shortlist(signed_in_user(), challenge_id).snapshot
+    return shortlists.publish(signed_in_user(), challenge_id)
 
 
 @blp.get("/challenges/<int:challenge_id>/shortlist")
@@ -65,7 +68,7 @@ def publish_shortlist(challenge_id):
 @blp.problems(404)
 def published_shortlist(challenge_id):
     """The published shortlist, unchanged since it was frozen."""
-    return service.published_shortlist(optional_user(), challenge_id)
+    return shortlists.published(optional_user(), challenge_id)
 
 
 @blp.get("/challenges/<int:challenge_id>/integrity")

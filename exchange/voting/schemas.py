@@ -1,4 +1,5 @@
 """The wire format of ratings, rankings, shortlists and the panel."""
+from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from exchange.challenges.models import METHODS
@@ -31,22 +32,50 @@ class RankingArgs(Schema):
     min_ratings = fields.Integer(validate=validate.Range(min=0, max=10000))
 
 
+class _JsonDict(fields.Dict):
+    """A dict whose keys and values are JSON already (str to int): dumped as a copy, not
+    item by item (a ranking of 200 pitches has 2,800 such items). Documented as a Dict."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else dict(value)
+
+
+class _JsonList(fields.List):
+    """A list of JSON strings, dumped as a copy. Documented as a List."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else list(value)
+
+
 class RankingEntry(Schema):
+    """One pitch of a live ranking (from voting/live_ranking.py) or of a published
+    shortlist (a ShortlistEntry row): both carry these names."""
+
+    def _serialize(self, obj, *, many=False):
+        # Each field's own formatting, without marshmallow's generic lookup around it:
+        # entries are objects carrying every field, and that lookup was most of the cost
+        # of a ranking of many pitches.
+        if many and obj is not None:
+            return [self._serialize(entry) for entry in obj]
+        return {field.data_key or name: field._serialize(getattr(obj, field.attribute or name),
+                                                         name, obj)
+                for name, field in self.dump_fields.items()}
+
     pitch_id = fields.Integer(required=True)
     title = fields.String(required=True)
     supplier = fields.Nested(Summary, required=True)
-    submitted_at = fields.String(required=True)
+    submitted_at = UtcDateTime(required=True)
     rank = fields.Integer(required=True, allow_none=True, metadata={
         "description": "Place among eligible pitches; null when excluded."})
     eligible = fields.Boolean(required=True)
     shortlisted = fields.Boolean(required=True, metadata={
         "description": "Among the first `shortlist_size` eligible pitches."})
-    excluded_reasons = fields.List(fields.String(
+    excluded_reasons = _JsonList(fields.String(
         validate=validate.OneOf(["too_few_ratings", "no_panel_rating"])), required=True)
     n = fields.Integer(required=True)
     S = fields.Integer(required=True)
     mean = fields.Float(required=True)
-    histogram = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    histogram = _JsonDict(keys=fields.String(), values=fields.Integer(), required=True)
     m = fields.Float(required=True)
     C = fields.Float(required=True)
     public_score = fields.Float(required=True)
@@ -54,12 +83,12 @@ class RankingEntry(Schema):
     panel_mean = fields.Float(required=True, allow_none=True)
     panel_score = fields.Float(required=True, allow_none=True)
     combined = fields.Float(required=True)
-    integrity_flags = fields.List(fields.String(validate=validate.OneOf(FLAGS)), required=True,
+    integrity_flags = _JsonList(fields.String(validate=validate.OneOf(FLAGS)), required=True,
                                   metadata={"description": (
                                       "Integrity signals past their published thresholds "
                                       "(GET /challenges/{id}/integrity, docs/integrity.md): "
                                       "a reason to look, never a reason a rating is left out.")})
-    excluded = fields.Dict(
+    excluded = _JsonDict(
         keys=fields.String(validate=validate.OneOf(EXCLUSION_REASONS)), values=fields.Integer(),
         required=True, metadata={
             "description": "Ratings kept but left out of `n`, `S`, the histogram and `m`, "
@@ -82,8 +111,11 @@ class RankingOut(Schema):
 
 
 class ShortlistOut(RankingOut):
-    published_at = fields.String(required=True)
-    published_by = fields.Nested(UserRef, required=True)
+    """The ranking as it was published, frozen."""
+
+    published_at = UtcDateTime(required=True)
+    published_by = fields.Nested(UserRef, required=True, allow_none=True, metadata={
+        "description": "The officer who published it; null once their account is erased."})
     shortlisted_pitch_ids = fields.List(fields.Integer(), required=True)
 
 
@@ -189,3 +221,11 @@ class PanelConflictsOut(Schema):
     user = fields.Nested(UserRef, required=True, metadata={"description": "The panel member."})
     conflicts = fields.List(fields.Nested(PanelConflictOut), required=True, metadata={
         "description": "Every conflict the member declared, by pitch id."})
+
+
+_RANKING_OUT = RankingOut()
+
+
+def render_ranking(ranking) -> bytes:
+    """A live ranking as the JSON body RankingOut describes, ready to be kept and served."""
+    return current_app.json.dumps(_RANKING_OUT.dump(ranking)).encode()

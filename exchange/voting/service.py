@@ -1,25 +1,22 @@
-"""Voting: rating pitches, the live ranking, and publishing the shortlist."""
-from sqlalchemy import and_, delete, insert, select, update
+"""Voting: rating pitches, and ranking them by their stored tallies."""
+from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.orm import lazyload
 
-from exchange import audit, rows
+from exchange import rows
 from exchange.challenges import lifecycle
 from exchange.challenges import policy as challenge_policy
-from exchange.challenges import service as challenges
 from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
 from exchange.errors import Conflict, NotFound
 from exchange.extensions import db
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
-from exchange.voting import integrity, panel, policy, ranking, signals, tallies
+from exchange.voting import panel, policy, ranking, signals, tallies
 from exchange.voting.models import (
-    EXCLUSION_REASONS,
     ChallengeRater,
     PitchTally,
     Rating,
     RatingChange,
-    Shortlist,
 )
 
 
@@ -192,83 +189,3 @@ def rank_pitches(challenge: Challenge, pitch_rows: list[Pitch],
     return settings, m, ranking.rank([_tally_of(p) for p in pitch_rows], settings, m)
 
 
-def live_ranking(user, challenge_id: int, overrides: dict) -> dict:
-    """The live ranking with its working; anyone who may see the challenge may see it."""
-    challenge = challenges.get_visible(challenge_id, user)
-    submitted = submitted_pitches(challenge)
-    settings, m, entries = rank_pitches(challenge, submitted, overrides)
-    return ranking_document(challenge, settings, m, entries, {p.id: p for p in submitted})
-
-
-def ranking_document(challenge, settings, m, entries, by_id) -> dict:
-    """The ranking as the API shows it (and as a shortlist snapshot stores it)."""
-    flags = integrity.flags_by_pitch(challenge)
-    excluded = tallies.excluded_by_pitch(challenge.id)
-
-    def entry_document(entry):
-        pitch = by_id[entry.pitch_id]
-        return {
-            "pitch_id": entry.pitch_id, "title": pitch.title,
-            "supplier": {"id": pitch.supplier.id, "name": pitch.supplier.name},
-            "submitted_at": entry.submitted_at.isoformat(timespec="seconds") + "Z",
-            "rank": entry.rank, "eligible": entry.eligible, "shortlisted": entry.shortlisted,
-            "excluded_reasons": entry.excluded_reasons,
-            "n": entry.n, "S": entry.S, "mean": entry.mean, "histogram": entry.histogram,
-            "m": m, "C": settings.prior_weight, "public_score": entry.public_score,
-            "panel_count": entry.panel_count, "panel_mean": entry.panel_mean,
-            "panel_score": entry.panel_score, "combined": entry.combined,
-            "integrity_flags": flags.get(entry.pitch_id, []),
-            "excluded": excluded[entry.pitch_id],
-        }
-
-    return {
-        "challenge_id": challenge.id, "method": settings.method,
-        "panel_weight": settings.panel_weight, "min_ratings": settings.min_ratings,
-        "prior_weight": settings.prior_weight, "shortlist_size": settings.shortlist_size,
-        "m": m, "entries": [entry_document(e) for e in entries],
-    }
-
-
-def publish_shortlist(user, challenge_id: int) -> Shortlist:
-    """An officer freezes the ranking as the shortlist; the challenge becomes shortlisted."""
-    challenge = challenges.get_for_officer(challenge_id, user, lock=True)
-    tallies.lock_challenge(challenge.id)
-    if challenge.status != "voting":
-        raise Conflict(f"The shortlist is published from voting; this challenge is "
-                       f"{challenge.status}.")
-    # The challenge's tally is locked, and every rating locks it first: the tallies hold
-    # still.
-    submitted = submitted_pitches(challenge)
-    settings, m, entries = rank_pitches(challenge, submitted)
-    now = utcnow()
-    snapshot = ranking_document(challenge, settings, m, entries, {p.id: p for p in submitted})
-    chosen = [e.pitch_id for e in entries if e.shortlisted]
-    snapshot |= {"published_at": now.isoformat(timespec="seconds") + "Z",
-                 "published_by": {"id": user.id, "display_name": user.display_name},
-                 "shortlisted_pitch_ids": chosen}
-    shortlist = Shortlist(challenge_id=challenge.id, published_by_id=user.id,
-                          published_at=now, snapshot=snapshot)
-    db.session.add(shortlist)
-    if chosen:
-        db.session.execute(update(Pitch).where(Pitch.id.in_(chosen)).values(shortlisted=True),
-                           execution_options={"synchronize_session": False})
-    audit.record(user, "shortlist.published", "challenge", challenge.id,
-                 shortlisted_pitch_ids=chosen,
-                 changes=audit.changes({"status": "voting"}, {"status": "shortlisted"}))
-    challenge.status = "shortlisted"
-    challenge.status_changed_at = challenge.updated_at = now
-    db.session.commit()
-    return shortlist
-
-
-def published_shortlist(user, challenge_id: int) -> dict:
-    """The frozen snapshot, exactly as published; 404 before publication."""
-    challenge = challenges.get_visible(challenge_id, user)
-    shortlist = db.session.scalar(select(Shortlist).where(Shortlist.challenge_id == challenge.id))
-    if shortlist is None:
-        raise NotFound("This challenge has no published shortlist yet.")
-    # Shortlists published before ratings could be excluded counted every rating, and
-    # were published before any integrity signal was judged: none was raised.
-    before_fair_votes = {"excluded": dict.fromkeys(EXCLUSION_REASONS, 0), "integrity_flags": []}
-    return shortlist.snapshot | {"entries": [before_fair_votes | entry
-                                             for entry in shortlist.snapshot["entries"]]}

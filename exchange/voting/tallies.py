@@ -90,21 +90,17 @@ def lock_challenge(challenge_id: int) -> None:
         db.session.execute(lock_statement(challenge_id), execution_options=NO_SYNC)
 
 
+def ratings_changed(challenge_id: int) -> None:
+    """Bump the challenge's ratings version when what the ranking shows changed without
+    any tally moving (a pitch submitted or edited): a ranking kept under it is stale."""
+    db.session.execute(update(ChallengeTally).where(ChallengeTally.challenge_id == challenge_id)
+                       .values(ratings_version=ChallengeTally.ratings_version + 1),
+                       execution_options=NO_SYNC)
+
+
 def version_of(challenge: Challenge) -> int | None:
     """The challenge's ratings version, None while its tally row is missing."""
     return challenge.tally.ratings_version if challenge.tally is not None else None
-
-
-def excluded_by_pitch(challenge_id: int) -> dict[int, dict[str, int]]:
-    """Kept-but-excluded ratings per pitch of the challenge, every reason present (0 when
-    none), in one query whatever the number of pitches."""
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(EXCLUSION_REASONS, 0))
-    for pitch_id, *excluded in db.session.execute(
-            select(PitchTally.pitch_id, *[getattr(PitchTally, f"excluded_{reason}")
-                                          for reason in EXCLUSION_REASONS])
-            .where(PitchTally.challenge_id == challenge_id)):
-        counts[pitch_id] = dict(zip(EXCLUSION_REASONS, excluded))
-    return counts
 
 
 # ---- changes, gathered and written in one UPDATE per row -----------------------------------

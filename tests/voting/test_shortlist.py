@@ -1,8 +1,14 @@
-import pytest
+import json
 
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+
+from exchange import create_app
 from exchange.extensions import db
-from exchange.voting.models import Shortlist
+from tests.conftest import TEST_SETTINGS, alembic_config, reset_schema
 from tests.factories import ok
+from tests.test_migrations import _scratch_url
 
 
 @pytest.fixture
@@ -37,17 +43,61 @@ def test_published_shortlist_is_public_and_unchanged(voting, council, anon):
     assert ok(anon.get(f"/challenges/{voting}/shortlist")) == published
 
 
-def test_a_shortlist_published_before_fair_votes_reads_as_counting_every_rating(
-        app, voting, council, anon):
+def test_a_published_shortlist_keeps_typed_times_and_shows_exactly_what_was_ranked(
+        voting, council, anon, make, supplier):
+    ranking = ok(anon.get(f"/challenges/{voting}/ranking"))
     published = ok(council.owner.post(f"/challenges/{voting}/shortlist"), 201)
-    # As stored before ratings were judged: entries without `excluded` or `integrity_flags`.
-    with app.app_context():
-        shortlist = db.session.scalar(db.select(Shortlist).filter_by(challenge_id=voting))
-        shortlist.snapshot = published | {"entries": [
-            {k: v for k, v in entry.items() if k not in ("excluded", "integrity_flags")}
-            for entry in published["entries"]]}
-        db.session.commit()
-    shown = ok(anon.get(f"/challenges/{voting}/shortlist"))
+    assert published["published_at"].endswith("Z")
+    assert published["entries"] == ranking["entries"]
+    assert {k: v for k, v in published.items()
+            if k not in ("published_at", "published_by", "shortlisted_pitch_ids")} == ranking
+
+
+def test_a_shortlist_stored_as_json_before_becomes_rows_and_back(app, voting, council):
+    """The migration turns each JSON snapshot into rows, old ones (published before fair
+    votes: no `excluded`, no `integrity_flags`) read as counting every rating and raising
+    no flag; the downgrade rebuilds the JSON."""
+    published = ok(council.owner.post(f"/challenges/{voting}/shortlist"), 201)
+    url = _scratch_url()
+    reset_schema(url)
+    config = alembic_config(url)
+    command.upgrade(config, "7798a9e9375e")
+    engine = create_engine(url)
+    before_fair_votes = published | {"entries": [
+        {k: v for k, v in entry.items() if k not in ("excluded", "integrity_flags")}
+        for entry in published["entries"]]}
+    _copy_published_world(app, engine, before_fair_votes)
+
+    command.upgrade(config, "head")
+    scratch = create_app(TEST_SETTINGS | {"SQLALCHEMY_DATABASE_URI": url})
+    shown = scratch.test_client().get(f"/api/v1/challenges/{voting}/shortlist").get_json()
     assert [(e["excluded"], e["integrity_flags"]) for e in shown["entries"]] == [
         ({"conflict_of_interest": 0, "new_account": 0}, [])]
     assert shown == published
+    with scratch.app_context():
+        db.engine.dispose()
+
+    command.downgrade(config, "7798a9e9375e")
+    with engine.connect() as connection:
+        rebuilt = connection.execute(text("SELECT snapshot FROM shortlists")).scalar_one()
+    assert (json.loads(rebuilt) if isinstance(rebuilt, str) else rebuilt) == published
+    engine.dispose()
+
+
+def _copy_published_world(app, engine, snapshot) -> None:
+    """The rows the shortlist stands on (people, organisations, the challenge, its pitch),
+    copied into the scratch database, and the shortlist as the old schema stored it."""
+    tables = ("users", "organisations", "challenges", "pitches")
+    with app.app_context(), db.engine.connect() as source, engine.begin() as target:
+        for table in tables:
+            rows = source.execute(text(f"SELECT * FROM {table}")).mappings().all()
+            columns = list(rows[0])
+            target.execute(text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                                f"({', '.join(':' + c for c in columns)})"),
+                           [dict(row) for row in rows])
+        shortlist = source.execute(text("SELECT challenge_id, published_by_id, published_at "
+                                        "FROM shortlists")).mappings().one()
+        target.execute(text("INSERT INTO shortlists (id, challenge_id, published_by_id, "
+                            "published_at, snapshot) VALUES (1, :challenge_id, "
+                            ":published_by_id, :published_at, :snapshot)"),
+                       dict(shortlist) | {"snapshot": json.dumps(snapshot)})

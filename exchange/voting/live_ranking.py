@@ -1,0 +1,168 @@
+"""The live ranking of a challenge as domain objects, and the cache that keeps it cheap.
+
+The ranking shows numbers (tallies, m), the settings and any overrides, each pitch's title
+and supplier, and integrity flags. Everything in it is either in the cache key (the
+settings in force, the challenge's opening time, the integrity rules) or bumps the
+challenge's ratings version in the transaction that changes it (ratings, exclusions,
+panel moves, pitches submitted, edited or withdrawn: see tallies.ratings_changed and
+voting/hooks.py). The version is read with the challenge, before anything else, so what a
+key holds is never older than the key: a cached ranking is always exact, on every server.
+"""
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
+
+from exchange.challenges import policy as challenge_policy
+from exchange.challenges.models import Challenge
+from exchange.errors import NotFound
+from exchange.extensions import db
+from exchange.voting import integrity, service, tallies
+from exchange.voting.models import EXCLUSION_REASONS
+from exchange.voting.ranking import Entry, Settings
+
+
+@dataclass(slots=True)
+class RankedPitch:
+    """One pitch's place in the live ranking with its working, under the names the wire
+    format (voting/schemas.py RankingEntry) and a stored ShortlistEntry share. Plain
+    attributes, as the schema reads each of them for every pitch."""
+
+    pitch_id: int
+    title: str
+    supplier: dict
+    submitted_at: datetime
+    rank: int | None
+    eligible: bool
+    shortlisted: bool
+    excluded_reasons: list
+    n: int
+    S: int
+    mean: float
+    histogram: dict
+    m: float
+    C: float
+    public_score: float
+    panel_count: int
+    panel_mean: float | None
+    panel_score: float | None
+    combined: float
+    integrity_flags: list
+    excluded: dict
+
+
+@dataclass
+class Ranking:
+    """A challenge's live ranking: its settings, m, and every submitted pitch in order."""
+
+    challenge_id: int
+    settings: Settings
+    m: float
+    entries: list[RankedPitch]
+
+    def __getattr__(self, name):  # method, panel_weight, ... as the wire format names them
+        return getattr(self.settings, name)
+
+
+def version_of(challenge: Challenge) -> int:
+    """The counter every change the ranking shows bumps (read in this one place)."""
+    return tallies.version_of(challenge)
+
+
+def rank(challenge: Challenge, overrides: dict | None = None) -> Ranking:
+    """The challenge's ranking now, from its stored tallies, with titles, suppliers,
+    integrity flags and excluded counts."""
+    submitted = service.submitted_pitches(challenge)
+    settings, m, entries = service.rank_pitches(challenge, submitted, overrides)
+    by_id = {pitch.id: pitch for pitch in submitted}
+    flags = integrity.flags_by_pitch(challenge)
+    return Ranking(challenge.id, settings, m, [
+        _ranked(entry, by_id[entry.pitch_id], m, settings.prior_weight,
+                flags.get(entry.pitch_id, []), _excluded(by_id[entry.pitch_id]))
+        for entry in entries])
+
+
+def _excluded(pitch) -> dict:
+    """The pitch's kept-but-excluded ratings per reason, from the tally loaded with it."""
+    if pitch.tally is None:
+        return dict.fromkeys(EXCLUSION_REASONS, 0)
+    return pitch.tally.excluded
+
+
+def _ranked(entry: Entry, pitch, m: float, C: float, flags: list,
+            excluded: dict) -> RankedPitch:
+    return RankedPitch(
+        pitch_id=entry.pitch_id, title=pitch.title,
+        supplier={"id": pitch.supplier.id, "name": pitch.supplier.name},
+        submitted_at=entry.submitted_at, rank=entry.rank, eligible=entry.eligible,
+        shortlisted=entry.shortlisted, excluded_reasons=entry.excluded_reasons, n=entry.n,
+        S=entry.S, mean=entry.mean, histogram=entry.histogram, m=m, C=C,
+        public_score=entry.public_score, panel_count=entry.panel_count,
+        panel_mean=entry.panel_mean, panel_score=entry.panel_score, combined=entry.combined,
+        integrity_flags=flags, excluded=excluded)
+
+
+# ---- the cache ------------------------------------------------------------------------------
+
+RANKING_CACHE_SIZE = 256
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A ranking's tag (a digest of its cache key), and the ranking's body, made only when
+    asked for: an unchanged ranking is answered from the tag alone."""
+
+    tag: str
+    _challenge: Challenge
+    _overrides: dict
+    _key: tuple
+
+    def body(self, render) -> bytes:
+        """The ranking rendered by `render` (Ranking -> bytes), from the cache when its key
+        is current."""
+        cache = current_app.extensions.setdefault("live_rankings", OrderedDict())
+        with _lock:
+            cached = cache.get(self._key)
+            if cached is not None:
+                cache.move_to_end(self._key)
+                return cached
+        rendered = render(rank(self._challenge, self._overrides))
+        with _lock:
+            cache[self._key] = rendered
+            while len(cache) > RANKING_CACHE_SIZE:
+                cache.popitem(last=False)
+        return rendered
+
+
+def _visible_challenge(challenge_id: int, user) -> Challenge:
+    """The challenge row alone (no council, no tags: the ranking shows neither), 404 if
+    `user` may not know it exists."""
+    challenge = db.session.scalar(
+        select(Challenge).where(Challenge.id == challenge_id,
+                                challenge_policy.visible_to(user))
+        .options(lazyload(Challenge.council), lazyload(Challenge.tag_rows)))
+    if challenge is None:
+        raise NotFound("No such challenge.")
+    return challenge
+
+
+def _settings_key(settings: Settings) -> tuple:
+    return (settings.method, settings.prior_weight, settings.min_ratings,
+            settings.panel_weight, settings.shortlist_size)
+
+
+def live(user, challenge_id: int, overrides: dict) -> Tagged:
+    """The live ranking, tagged; anyone who may see the challenge may see it."""
+    challenge = _visible_challenge(challenge_id, user)
+    settings = service.settings_of(challenge, overrides)
+    opened: datetime | None = challenge.opened_at
+    key = (challenge.id, version_of(challenge), _settings_key(settings),
+           opened.isoformat() if opened else None, integrity.rules_in_force())
+    tag = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+    return Tagged(tag, challenge, overrides, key)
