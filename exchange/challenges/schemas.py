@@ -66,7 +66,9 @@ class ChallengeOut(Schema):
     pitch_count = fields.Integer(required=True)
     rating_count = fields.Integer(required=True)
     comment_count = fields.Integer(required=True)
-    view_count = fields.Integer(required=True)
+    view_count = fields.Integer(required=True, metadata={
+        "description": "Views of this challenge (`GET /challenges/{id}` answered 200), not "
+                       "of its pitches; counted in batches, so a view shows within seconds."})
     created_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(required=True)
     status_changed_at = UtcDateTime(required=True)
@@ -150,7 +152,9 @@ class PanelConflictsOut(Schema):
 
 class StatsOut(Schema):
     challenge_id = fields.Integer(required=True)
-    views = fields.Integer(required=True, metadata={"description": "Views of its pitches."})
+    views = fields.Integer(required=True, metadata={
+        "description": "Views of the challenge itself (`GET /challenges/{id}` answered 200; "
+                       "its pitches count their own), as its `view_count`."})
     pitches = fields.Integer(required=True, metadata={"description": "Submitted pitches."})
     ratings = fields.Integer(required=True, metadata={
         "description": "Counted public ratings of submitted pitches (not the excluded ones)."})

@@ -54,7 +54,9 @@ class PitchOut(Schema):
     tags = fields.List(fields.String(), required=True)
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     shortlisted = fields.Boolean(required=True)
-    view_count = fields.Integer(required=True)
+    view_count = fields.Integer(required=True, metadata={
+        "description": "Views of this pitch (`GET /pitches/{id}` answered 200); counted in "
+                       "batches, so a view shows within seconds."})
     comment_count = fields.Integer(required=True)
     submitted_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(required=True)

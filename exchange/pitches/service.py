@@ -3,7 +3,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from exchange import audit, events, rows
+from exchange import audit, events, rows, views
 from exchange.challenges import lifecycle
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges import service as challenges
@@ -129,17 +129,9 @@ def withdraw(user, pitch_id: int) -> Pitch:
 
 
 def view(user, pitch_id: int) -> Pitch:
-    """Read a pitch, counting the view on the pitch and its challenge."""
+    """Read a pitch, noting a view of it (written later, in a batch: exchange/views.py)."""
     pitch = get_visible(pitch_id, user)
-    # Challenge before pitch: the lock order every write follows (see exchange/rows.py).
-    db.session.execute(update(Challenge).where(Challenge.id == pitch.challenge_id)
-                       .values(view_count=Challenge.view_count + 1),
-                       execution_options={"synchronize_session": False})
-    db.session.execute(update(Pitch).where(Pitch.id == pitch.id)
-                       .values(view_count=Pitch.view_count + 1),
-                       execution_options={"synchronize_session": False})
-    db.session.commit()
-    db.session.refresh(pitch)
+    views.seen(Pitch, pitch.id)
     return pitch
 
 
