@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from exchange.challenges.models import METHODS, STATUSES
 from exchange.http.pagination import PageArgs
 from exchange.http.schemas import (
+    Plain,
     StrictFloat,
     StrictInteger,
     Summary,
@@ -48,7 +49,7 @@ class ChallengePatch(SettingsFields):
     tags = tag_list()
 
 
-class ChallengeOut(Schema):
+class ChallengeOut(Plain):
     id = fields.Integer(required=True)
     council = fields.Nested(Summary, required=True)
     title = fields.String(required=True)

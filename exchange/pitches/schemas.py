@@ -2,7 +2,15 @@
 from marshmallow import Schema, fields, validate
 
 from exchange.http.pagination import PageArgs
-from exchange.http.schemas import HttpUrl, StrictInteger, Summary, Text, UtcDateTime, tag_list
+from exchange.http.schemas import (
+    HttpUrl,
+    Plain,
+    StrictInteger,
+    Summary,
+    Text,
+    UtcDateTime,
+    tag_list,
+)
 from exchange.pitches.models import PRICING, STATUSES
 
 
@@ -28,7 +36,7 @@ class PitchPatch(Schema):
     tags = tag_list()
 
 
-class TallyPart(Schema):
+class TallyPart(Plain):
     count = fields.Integer(required=True)
     sum = fields.Integer(required=True)
     mean = fields.Float(required=True, allow_none=True)
@@ -36,12 +44,12 @@ class TallyPart(Schema):
                             metadata={"description": "Ratings of 1 to 5 stars, keyed '1'..'5'."})
 
 
-class Tally(Schema):
+class Tally(Plain):
     public = fields.Nested(TallyPart, required=True)
     panel = fields.Nested(TallyPart, required=True)
 
 
-class PitchOut(Schema):
+class PitchOut(Plain):
     id = fields.Integer(required=True)
     challenge_id = fields.Integer(required=True)
     supplier = fields.Nested(Summary, required=True)

@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import lazyload
 
 from exchange import audit, events, rows, views
 from exchange.challenges import lifecycle
@@ -21,11 +22,14 @@ from exchange.voting import tallies
 WITHDRAWABLE_WHILE = {"open", "voting"}
 
 
+def _visible(pitch_id: int, user):
+    return (select(Pitch).join(Challenge, Challenge.id == Pitch.challenge_id)
+            .where(Pitch.id == pitch_id, challenge_policy.visible_to(user)))
+
+
 def get_visible(pitch_id: int, user) -> Pitch:
     """The pitch if its challenge is visible to `user`, else NotFound (404)."""
-    pitch = db.session.scalar(
-        select(Pitch).join(Challenge, Challenge.id == Pitch.challenge_id)
-        .where(Pitch.id == pitch_id, challenge_policy.visible_to(user)))
+    pitch = db.session.scalar(_visible(pitch_id, user))
     if pitch is None:
         raise NotFound("No such pitch.")
     return pitch
@@ -130,7 +134,11 @@ def withdraw(user, pitch_id: int) -> Pitch:
 
 def view(user, pitch_id: int) -> Pitch:
     """Read a pitch, noting a view of it (written later, in a batch: exchange/views.py)."""
-    pitch = get_visible(pitch_id, user)
+    # The reader sees the pitch alone: its challenge (joined with its council, then its
+    # tags by one more query) would be loaded for nothing.
+    pitch = db.session.scalar(_visible(pitch_id, user).options(lazyload(Pitch.challenge)))
+    if pitch is None:
+        raise NotFound("No such pitch.")
     views.seen(Pitch, pitch.id)
     return pitch
 
