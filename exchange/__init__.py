@@ -39,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from exchange.http.outage import init_outage
     from exchange.http.request_input import init_request_input
     from exchange.http.security import init_security
+    from exchange.views import init_views
 
     init_request_input(app)  # first: an over-long URL is refused before sign-in
     init_auth(app)
@@ -49,6 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # After api.init_app, so problem+json replaces flask-smorest's own error format.
     register_error_handlers(app)
     init_outage(app)
+    init_views(app)
     _register_blueprints(api)
     _register_models()
     _connect_domain_events()

@@ -83,6 +83,16 @@ def _fraction(name: str, default: float) -> float:
     return value
 
 
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    value = float(raw)
+    if not 0 <= value < float("inf"):
+        raise ValueError(f"{name} must be a number of seconds, 0 or more, not {raw!r}.")
+    return value
+
+
 def integrity_rules() -> dict:
     """The published thresholds of the integrity signals (docs/integrity.md): a pitch is
     flagged when a measure goes strictly past its threshold, and never with fewer than
@@ -193,6 +203,10 @@ def from_environment() -> dict:
         "REMEMBER_COOKIE_DURATION": timedelta(
             days=_whole_number("REMEMBER_COOKIE_DAYS", 30, least=1)),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # Views are gathered in each worker and written this often (exchange/views.py):
+        # a read never writes, and a worker that dies unexpectedly loses at most this many
+        # seconds of views. 0: no background writer, only at exit and on demand.
+        "VIEW_FLUSH_SECONDS": _seconds("VIEW_FLUSH_SECONDS", 2.0),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # API documentation (flask-smorest builds the OpenAPI document from the schemas).
         "API_TITLE": "Open Innovation Exchange",

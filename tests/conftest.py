@@ -60,6 +60,9 @@ TEST_SETTINGS = {
     # Fast hashing keeps the suite quick; production uses scrypt.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "SECRET_KEY": "test-secret",
+    # No background writer of view counts per test app: tests flush them when they look
+    # (exchange.views.flush); tests/test_view_counts.py tests the writer itself.
+    "VIEW_FLUSH_SECONDS": 0,
 }
 
 

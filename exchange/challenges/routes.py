@@ -35,8 +35,8 @@ def list_challenges(args):
 @blp.response(200, schemas.ChallengeOut)
 @blp.problems(404)
 def get_challenge(challenge_id):
-    """One challenge."""
-    return service.get_visible(challenge_id, optional_user())
+    """One challenge; counts a view of it (not of its pitches)."""
+    return service.view(challenge_id, optional_user())
 
 
 @blp.patch("/challenges/<int:challenge_id>")

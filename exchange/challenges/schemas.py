@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 from exchange.challenges.models import METHODS, STATUSES
 from exchange.http.pagination import PageArgs
 from exchange.http.schemas import (
+    Plain,
     StrictFloat,
     StrictInteger,
     Summary,
@@ -48,7 +49,7 @@ class ChallengePatch(SettingsFields):
     tags = tag_list()
 
 
-class ChallengeOut(Schema):
+class ChallengeOut(Plain):
     id = fields.Integer(required=True)
     council = fields.Nested(Summary, required=True)
     title = fields.String(required=True)
@@ -66,7 +67,9 @@ class ChallengeOut(Schema):
     pitch_count = fields.Integer(required=True)
     rating_count = TallyCount(required=True)
     comment_count = fields.Integer(required=True)
-    view_count = fields.Integer(required=True)
+    view_count = fields.Integer(required=True, metadata={
+        "description": "Views of this challenge (`GET /challenges/{id}` answered 200), not "
+                       "of its pitches; counted in batches, so a view shows within seconds."})
     created_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(required=True)
     status_changed_at = UtcDateTime(required=True)
@@ -105,7 +108,9 @@ class ChallengeEventOut(Schema):
 
 class StatsOut(Schema):
     challenge_id = fields.Integer(required=True)
-    views = fields.Integer(required=True, metadata={"description": "Views of its pitches."})
+    views = fields.Integer(required=True, metadata={
+        "description": "Views of the challenge itself (`GET /challenges/{id}` answered 200; "
+                       "its pitches count their own), as its `view_count`."})
     pitches = fields.Integer(required=True, metadata={"description": "Submitted pitches."})
     ratings = fields.Integer(required=True, metadata={
         "description": "Counted public ratings of submitted pitches (not the excluded ones)."})

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, literal, or_, select
 
-from exchange import audit, events
+from exchange import audit, events, views
 from exchange.challenges import lifecycle, policy
 from exchange.challenges.models import Challenge, ChallengeTag
 from exchange.clock import utcnow
@@ -36,6 +36,13 @@ def get_visible(challenge_id: int, user, *, lock: bool = False) -> Challenge:
     challenge = db.session.scalar(statement)
     if challenge is None:
         raise NotFound("No such challenge.")
+    return challenge
+
+
+def view(challenge_id: int, user) -> Challenge:
+    """Read a challenge, noting a view of it (written later, in a batch: exchange/views.py)."""
+    challenge = get_visible(challenge_id, user)
+    views.seen(Challenge, challenge.id)
     return challenge
 
 

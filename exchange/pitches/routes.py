@@ -35,7 +35,7 @@ def list_pitches(args, challenge_id):
 @blp.response(200, schemas.PitchOut)
 @blp.problems(404)
 def get_pitch(pitch_id):
-    """One pitch with its tally; counts a view."""
+    """One pitch with its tally; counts a view of the pitch (not of its challenge)."""
     return service.view(optional_user(), pitch_id)
 
 

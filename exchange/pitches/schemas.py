@@ -2,7 +2,15 @@
 from marshmallow import Schema, fields, validate
 
 from exchange.http.pagination import PageArgs
-from exchange.http.schemas import HttpUrl, StrictInteger, Summary, Text, UtcDateTime, tag_list
+from exchange.http.schemas import (
+    HttpUrl,
+    Plain,
+    StrictInteger,
+    Summary,
+    Text,
+    UtcDateTime,
+    tag_list,
+)
 from exchange.pitches.models import PRICING, STATUSES
 
 
@@ -28,7 +36,7 @@ class PitchPatch(Schema):
     tags = tag_list()
 
 
-class TallyPart(Schema):
+class TallyPart(Plain):
     count = fields.Integer(required=True)
     sum = fields.Integer(required=True)
     mean = fields.Float(required=True, allow_none=True)
@@ -36,7 +44,7 @@ class TallyPart(Schema):
                             metadata={"description": "Ratings of 1 to 5 stars, keyed '1'..'5'."})
 
 
-class Tally(Schema):
+class Tally(Plain):
     public = fields.Nested(TallyPart, required=True)
     panel = fields.Nested(TallyPart, required=True)
 
@@ -53,7 +61,7 @@ class TallyField(fields.Nested):
         return super()._serialize(NO_RATINGS if value is None else value, attr, obj, **kwargs)
 
 
-class PitchOut(Schema):
+class PitchOut(Plain):
     id = fields.Integer(required=True)
     challenge_id = fields.Integer(required=True)
     supplier = fields.Nested(Summary, required=True)
@@ -66,7 +74,9 @@ class PitchOut(Schema):
     tags = fields.List(fields.String(), required=True)
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     shortlisted = fields.Boolean(required=True)
-    view_count = fields.Integer(required=True)
+    view_count = fields.Integer(required=True, metadata={
+        "description": "Views of this pitch (`GET /pitches/{id}` answered 200); counted in "
+                       "batches, so a view shows within seconds."})
     comment_count = fields.Integer(required=True)
     submitted_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(required=True)

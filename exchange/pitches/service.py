@@ -3,8 +3,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Select, select, update
+from sqlalchemy.orm import lazyload
 
-from exchange import audit, events, rows
+from exchange import audit, events, rows, views
 from exchange.challenges import lifecycle
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges import service as challenges
@@ -21,11 +22,14 @@ from exchange.pitches.models import Pitch, PitchTag
 WITHDRAWABLE_WHILE = {"open", "voting"}
 
 
+def _visible(pitch_id: int, user):
+    return (select(Pitch).join(Challenge, Challenge.id == Pitch.challenge_id)
+            .where(Pitch.id == pitch_id, challenge_policy.visible_to(user)))
+
+
 def get_visible(pitch_id: int, user) -> Pitch:
     """The pitch if its challenge is visible to `user`, else NotFound (404)."""
-    pitch = db.session.scalar(
-        select(Pitch).join(Challenge, Challenge.id == Pitch.challenge_id)
-        .where(Pitch.id == pitch_id, challenge_policy.visible_to(user)))
+    pitch = db.session.scalar(_visible(pitch_id, user))
     if pitch is None:
         raise NotFound("No such pitch.")
     return pitch
@@ -133,17 +137,13 @@ def withdraw(user, pitch_id: int) -> Pitch:
 
 
 def view(user, pitch_id: int) -> Pitch:
-    """Read a pitch, counting the view on the pitch and its challenge."""
-    pitch = get_visible(pitch_id, user)
-    # Challenge before pitch: the lock order every write follows (see exchange/rows.py).
-    db.session.execute(update(Challenge).where(Challenge.id == pitch.challenge_id)
-                       .values(view_count=Challenge.view_count + 1),
-                       execution_options={"synchronize_session": False})
-    db.session.execute(update(Pitch).where(Pitch.id == pitch.id)
-                       .values(view_count=Pitch.view_count + 1),
-                       execution_options={"synchronize_session": False})
-    db.session.commit()
-    db.session.refresh(pitch)
+    """Read a pitch, noting a view of it (written later, in a batch: exchange/views.py)."""
+    # The reader sees the pitch alone: its challenge (joined with its council, then its
+    # tags by one more query) would be loaded for nothing.
+    pitch = db.session.scalar(_visible(pitch_id, user).options(lazyload(Pitch.challenge)))
+    if pitch is None:
+        raise NotFound("No such pitch.")
+    views.seen(Pitch, pitch.id)
     return pitch
 
 

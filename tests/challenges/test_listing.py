@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from tests.contract import statements_of_get
 from tests.factories import ok
 
 
@@ -80,3 +81,36 @@ def test_every_sort_pages_through_everything_once(make, council, anon):
             if not cursor:
                 break
         assert sorted(seen) == sorted(made), sort
+
+
+def _list_statements(app, reader, sort: str) -> int:
+    count, body = statements_of_get(app, reader, f"/challenges?sort={sort}&limit=100")
+    assert body["items"], sort
+    return count
+
+
+def test_the_list_runs_as_many_statements_for_twelve_challenges_as_for_two(app, make,
+                                                                           council, anon):
+    councils = [council, make.council(), make.council(), make.council()]
+    supplier = make.supplier()
+    sorts = ("new", "deadline", "popular")
+
+    def add(how_many):
+        for i in range(how_many):
+            made = make.challenge(councils[i % 4], ("open", "voting", "draft")[i % 3],
+                                  tags=["budget", f"topic-{i}"],
+                                  deadline=f"2031-0{1 + i % 9}-01T00:00:00Z")
+            if made["status"] == "open":
+                make.pitch(made["id"], supplier)
+
+    add(2)
+    few = {reader.name: [_list_statements(app, reader, sort) for sort in sorts]
+           for reader in (anon, council.owner)}
+    add(10)
+    many = {reader.name: [_list_statements(app, reader, sort) for sort in sorts]
+            for reader in (anon, council.owner)}
+    assert many == few
+    # Twelve challenges of four councils; the second batch's 3rd, 6th and 9th are drafts,
+    # and the 9th is of the officer's own council, so they see it.
+    assert len(ok(anon.get("/challenges?limit=100"))["items"]) == 9
+    assert len(ok(council.owner.get("/challenges?limit=100"))["items"]) == 10
