@@ -42,7 +42,7 @@ BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-import generate  # noqa: E402
+import generate
 
 RESULTS = BENCH / "results"
 LUA = BENCH / "wrk" / "requests.lua"
@@ -173,9 +173,9 @@ def wrk(base: str, requests: Path, connections: int, seconds: float) -> dict:
 def statements_per_request(url: str, lines: dict) -> dict[str, dict[str, float]]:
     """Mean SQL statements per request of each endpoint, each app in this process with a
     listener on its engine (one pitch over 200 requests, so batched view writes count)."""
+    import reference
     from sqlalchemy import event
 
-    import reference
     from exchange import create_app
     from exchange.extensions import db
 
@@ -366,9 +366,9 @@ def goals(runs: list[dict]) -> list[dict]:
 # ---- output -------------------------------------------------------------------------------
 
 def markdown_table(runs: list[dict]) -> str:
-    lines = ["| database | ratings | endpoint | req/s exchange / reference | ratio | "
+    lines = [("| database | ratings | endpoint | req/s exchange / reference | ratio | "
              "p50 ms (16) | p99 ms (16) exchange / reference | p50 ms (1) exchange / "
-             "reference | non-2xx | SQL/request exchange / reference |",
+             "reference | non-2xx | SQL/request exchange / reference |"),
              "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for run in runs:
         for endpoint in ENDPOINTS:
@@ -387,9 +387,9 @@ def markdown_table(runs: list[dict]) -> str:
 def markdown(report: dict) -> str:
     runs = report["runs"]
     out = [f"# Benchmark {report['date']}", "",
-           f"{report['machine']}; gunicorn -w 2 for both apps; wrk at "
+           (f"{report['machine']}; gunicorn -w 2 for both apps; wrk at "
            f"{report['connections']} connections, {report['rounds']} interleaved rounds of "
-           f"{report['round_seconds']} s (medians), then one connection for one round.", "",
+           f"{report['round_seconds']} s (medians), then one connection for one round."), "",
            markdown_table(runs), "", "RSS per worker (MB), exchange / reference:", ""]
     for run in runs:
         out.append(f"- {run['database']}, {run['ratings']:,} ratings: "
@@ -438,8 +438,8 @@ def rewrite_readme_summary(report: dict, json_path: Path) -> None:
     met = sum(g["met"] for g in report["goals"])
     summary = "\n".join([
         start,
-        f"Latest run: {report['date']} ({json_path.name}), {report['machine']}; "
-        f"{report['round_seconds']} s rounds. Goals met: {met} of {len(report['goals'])}.",
+        (f"Latest run: {report['date']} ({json_path.name}), {report['machine']}; "
+        f"{report['round_seconds']} s rounds. Goals met: {met} of {len(report['goals'])}."),
         "", markdown_table(report["runs"]), "",
         "Goals not met:", ""] + [
         f"- {g['goal']} ({g['database']}, {g['endpoint']}): {g['figure']}"

@@ -30,13 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `python bench/generate.py` works without an installed package
 
-from alembic import command  # noqa: E402
-from alembic.config import Config  # noqa: E402
-from sqlalchemy import create_engine, event, inspect, text  # noqa: E402
-from werkzeug.security import generate_password_hash  # noqa: E402
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, inspect, text
+from werkzeug.security import generate_password_hash
 
-import exchange.models  # noqa: E402,F401  (every table registered on the metadata)
-from exchange.extensions import db  # noqa: E402
+import exchange.models  # noqa: F401  (every table registered on the metadata)
+from exchange.extensions import db
 
 BATCH = 20_000
 BASE_TIME = datetime(2025, 1, 6, 9, 0, 0)
@@ -260,12 +260,12 @@ def tokens(sizes: Sizes, world: dict, rng: random.Random) -> tuple[list[str], li
 
 COUNTERS = [
     # comment_count counts the comments shown: visible and not deleted.
-    "UPDATE pitches SET comment_count = (SELECT count(*) FROM comments c WHERE "
-    "c.pitch_id = pitches.id AND c.status = 'visible' AND c.deleted_at IS NULL)",
-    "UPDATE challenges SET pitch_count = (SELECT count(*) FROM pitches p WHERE "
+    ("UPDATE pitches SET comment_count = (SELECT count(*) FROM comments c WHERE "
+    "c.pitch_id = pitches.id AND c.status = 'visible' AND c.deleted_at IS NULL)"),
+    ("UPDATE challenges SET pitch_count = (SELECT count(*) FROM pitches p WHERE "
     "p.challenge_id = challenges.id AND p.status = 'submitted'), comment_count = "
     "(SELECT coalesce(sum(p.comment_count), 0) FROM pitches p "
-    "WHERE p.challenge_id = challenges.id)",
+    "WHERE p.challenge_id = challenges.id)"),
 ]
 
 

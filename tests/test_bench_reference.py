@@ -17,8 +17,8 @@ from exchange.voting import tallies
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-import generate  # noqa: E402
-import reference  # noqa: E402
+import generate
+import reference
 
 API = "/api/v1"
 TINY = generate.Sizes(councils=2, suppliers=4, people=80, challenges=6, pitches=30,
