@@ -1,4 +1,4 @@
-"""Benchmark of the exchange's hot paths, run by `make bench`.
+"""Scaling checks of the exchange's hot paths, run by `make bench-checks`.
 
 It builds a throwaway database (a temporary SQLite file, or BENCH_DATABASE_URL, which
 must point at an empty database), migrates it with Alembic, bulk-loads users,

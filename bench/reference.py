@@ -1,0 +1,505 @@
+"""The bare reference: the least Flask + SQLAlchemy Core code that does the job of each
+endpoint the benchmark measures, on the exchange's own database.
+
+Each endpoint reads the same rows as the exchange, writes the same counters and tallies,
+checks a bearer token where the exchange asks for one, and answers the same JSON fields.
+No ORM, no schemas, no policy layer: what is left is the cost of the stack itself, which
+the exchange is measured against (bench/drive.py).
+
+    DATABASE_URL=sqlite:////tmp/bench.db gunicorn -w 2 --pythonpath bench reference:app
+
+Left out on purpose: the ranking's integrity flags (the exchange caches them per ratings
+version, so a cached ranking reads nothing more for them; the reference answers []),
+ranking methods other than `bayesian`, query overrides of the ranking, pages after the
+first, and replies (`parent_id`). Views are counted as the exchange counts them: added up
+in memory per worker and written in batches.
+"""
+import base64
+import hashlib
+import hmac
+import json
+import os
+import threading
+from collections import Counter
+from datetime import UTC, datetime
+
+from flask import Flask, jsonify, request
+from sqlalchemy import bindparam, create_engine, event, text
+
+# ==== SQL ====================================================================================
+# Every statement the reference runs is here and nowhere else. Written against today's
+# layout: the 14 tally columns on `pitches`, rating totals and ratings_version on
+# `challenges`, excluded counts in `excluded_tallies`. When the tallies move to
+# `pitch_tallies` / `challenge_tallies`, only this block changes: join `pitch_tallies t ON
+# t.pitch_id = p.id` where TALLY is read, and point the tally UPDATEs at the new tables.
+
+TALLY_COLUMNS = [f"{kind}_{part}" for kind in ("public", "panel")
+                 for part in ("count", "sum", "1", "2", "3", "4", "5")]
+TALLY = ", ".join(f"p.{column}" for column in TALLY_COLUMNS)
+PITCH = (f"p.id, p.challenge_id, p.supplier_id, o.name AS supplier_name, p.title, p.summary, "
+         f"p.description, p.video_url, p.pricing, p.price_note, p.status, p.shortlisted, "
+         f"p.view_count, p.comment_count, p.submitted_at, p.updated_at, p.withdrawn_at, {TALLY}")
+
+SQL = {
+    "user_of_token":
+        "SELECT u.id, u.display_name, u.created_at FROM api_tokens t "
+        "JOIN users u ON u.id = t.user_id WHERE t.token_hash = :hash AND t.revoked_at IS NULL",
+    "challenge_page":
+        "SELECT c.id, c.council_id, o.name AS council_name, c.title, c.summary, c.description, "
+        "c.status, c.deadline, c.shortlist_size, c.min_ratings, c.prior_weight, c.method, "
+        "c.panel_weight, c.min_account_age_hours, c.pitch_count, c.rating_count, "
+        "c.comment_count, c.view_count, c.created_at, c.updated_at, c.status_changed_at "
+        "FROM challenges c JOIN organisations o ON o.id = c.council_id "
+        "WHERE c.status != 'draft' ORDER BY c.created_at DESC, c.id DESC LIMIT :limit",
+    "challenge_tags":
+        "SELECT challenge_id, tag FROM challenge_tags WHERE challenge_id IN :ids ORDER BY tag",
+    "challenge":
+        "SELECT id, rating_count, rating_sum, shortlist_size, min_ratings, prior_weight, "
+        "method, panel_weight FROM challenges WHERE id = :id AND status != 'draft'",
+    "submitted_pitches":
+        f"SELECT {PITCH} FROM pitches p JOIN organisations o ON o.id = p.supplier_id "
+        f"WHERE p.challenge_id = :id AND p.status = 'submitted'",
+    "pitch_tags":
+        "SELECT pitch_id, tag FROM pitch_tags WHERE pitch_id IN :ids ORDER BY tag",
+    "excluded_tallies":
+        "SELECT e.pitch_id, e.reason, e.count FROM excluded_tallies e "
+        "JOIN pitches p ON p.id = e.pitch_id WHERE p.challenge_id = :id",
+    "pitch":
+        f"SELECT {PITCH} FROM pitches p JOIN organisations o ON o.id = p.supplier_id "
+        f"JOIN challenges c ON c.id = p.challenge_id WHERE p.id = :id AND c.status != 'draft'",
+    # Views, written in batches: challenge rows before pitch rows (the exchange's lock order).
+    "add_challenge_views": "UPDATE challenges SET view_count = view_count + :n WHERE id = :id",
+    "add_pitch_views": "UPDATE pitches SET view_count = view_count + :n WHERE id = :id",
+    # SQLite has no row locks: a no-op UPDATE takes the write lock before anything is read,
+    # as the exchange does; PostgreSQL locks the pitch row in rating_context instead.
+    "lock_pitch_sqlite": "UPDATE pitches SET id = id WHERE id = :pitch_id",
+    "rating_context":
+        "SELECT p.challenge_id, p.status, c.status AS challenge_status, c.opened_at, "
+        "c.min_account_age_hours, c.network_salt, "
+        "(SELECT count(*) FROM membership_periods m WHERE m.user_id = :user_id "
+        " AND m.organisation_id = p.supplier_id "
+        " AND (m.left_at IS NULL OR m.left_at >= c.opened_at)) AS belonged, "
+        "(SELECT count(*) FROM panel_members pm WHERE pm.challenge_id = c.id "
+        " AND pm.user_id = :user_id) + (SELECT count(*) FROM memberships m "
+        " WHERE m.organisation_id = c.council_id AND m.user_id = :user_id) AS on_panel, "
+        "(SELECT count(*) FROM panel_conflicts pc WHERE pc.pitch_id = p.id "
+        " AND pc.user_id = :user_id) AS declared_conflict, "
+        "r.stars AS old_stars, r.is_panel AS old_panel, r.excluded_reason AS old_reason, "
+        "r.created_at AS first_rated, r.account_age_hours AS old_age "
+        "FROM pitches p JOIN challenges c ON c.id = p.challenge_id "
+        "LEFT JOIN ratings r ON r.pitch_id = p.id AND r.user_id = :user_id "
+        "WHERE p.id = :pitch_id AND c.status != 'draft'",
+    "rating_context_lock_postgresql": " FOR UPDATE OF p",
+    "upsert_rating":
+        "INSERT INTO ratings (pitch_id, user_id, stars, is_panel, created_at, updated_at, "
+        "excluded_reason, account_age_hours, network_hash) VALUES (:pitch_id, :user_id, "
+        ":stars, :is_panel, :now, :now, :reason, :age, :network_hash) "
+        "ON CONFLICT (pitch_id, user_id) DO UPDATE SET stars = excluded.stars, "
+        "is_panel = excluded.is_panel, updated_at = excluded.updated_at, "
+        "excluded_reason = excluded.excluded_reason, "
+        "account_age_hours = excluded.account_age_hours, "
+        "network_hash = excluded.network_hash RETURNING created_at",
+    "add_to_pitch_tally":
+        "UPDATE pitches SET " + ", ".join(f"{c} = {c} + :{c}" for c in TALLY_COLUMNS)
+        + " WHERE id = :pitch_id",
+    "add_to_excluded_tally":
+        "INSERT INTO excluded_tallies (pitch_id, reason, count) VALUES (:pitch_id, :reason, "
+        ":delta) ON CONFLICT (pitch_id, reason) DO UPDATE "
+        "SET count = excluded_tallies.count + :delta",
+    "count_rater":
+        "INSERT INTO challenge_raters (challenge_id, user_id, ratings) VALUES (:challenge_id, "
+        ":user_id, 1) ON CONFLICT (challenge_id, user_id) DO UPDATE "
+        "SET ratings = challenge_raters.ratings + 1 RETURNING ratings",
+    "add_to_challenge_tally":
+        "UPDATE challenges SET rating_count = rating_count + :rating_count, "
+        "rating_sum = rating_sum + :rating_sum, "
+        "panel_rating_count = panel_rating_count + :panel_rating_count, "
+        "rater_count = rater_count + :raters, ratings_version = ratings_version + 1 "
+        "WHERE id = :challenge_id",
+    "record_rating_change":
+        "INSERT INTO rating_changes (pitch_id, user_id, stars, network_hash, changed_at) "
+        "VALUES (:pitch_id, :user_id, :stars, :network_hash, :now)",
+    # A comment is inserted only when its pitch is visible and open for comments (so the
+    # first statement is the write, and SQLite needs no lock statement first).
+    "insert_comment":
+        "INSERT INTO comments (pitch_id, author_id, parent_id, body, status, reply_count, "
+        "flag_count, created_at) SELECT p.id, :user_id, NULL, :body, 'visible', 0, 0, :now "
+        "FROM pitches p JOIN challenges c ON c.id = p.challenge_id WHERE p.id = :pitch_id "
+        "AND p.status = 'submitted' AND c.status IN ('open', 'voting', 'shortlisted') "
+        "RETURNING id",
+    "comment_refused":  # only when insert_comment inserted nothing: 404 or 409?
+        "SELECT c.status FROM pitches p JOIN challenges c ON c.id = p.challenge_id "
+        "WHERE p.id = :pitch_id AND c.status != 'draft'",
+    "add_challenge_comment":
+        "UPDATE challenges SET comment_count = comment_count + 1 "
+        "WHERE id = (SELECT challenge_id FROM pitches WHERE id = :pitch_id)",
+    "add_pitch_comment": "UPDATE pitches SET comment_count = comment_count + 1 WHERE id = :pitch_id",
+}
+EXPANDING = {"challenge_tags", "pitch_tags"}
+# ==== end of SQL =============================================================================
+
+API = "/api/v1"
+PAGE = 20
+DEFAULT_PRIOR_MEAN = 3.0
+VIEW_FLUSH_EVERY = 100  # views per worker before they are written
+VIEW_FLUSH_SECONDS = 2.0  # ... or this long after the first unwritten one
+COMMENTS_WHILE = ("open", "voting", "shortlisted")
+RATINGS_WHILE = ("open", "voting")
+
+
+def _url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _statements(dialect: str) -> dict:
+    statements = {}
+    for name, sql in SQL.items():
+        if name == "rating_context" and dialect == "postgresql":
+            sql += SQL["rating_context_lock_postgresql"]
+        statement = text(sql)
+        if name in EXPANDING:
+            statement = statement.bindparams(bindparam("ids", expanding=True))
+        statements[name] = statement
+    return statements
+
+
+def _stamp(value) -> str | None:
+    """A stored time as the API writes it: seconds, UTC, with a Z."""
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite hands text() columns back as stored
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def _time(value):
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+class Views:
+    """Views counted in memory and written in batches, per worker."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pitches, self.challenges = Counter(), Counter()
+        self.pending, self.since = 0, None
+
+    def add(self, pitch_id: int, challenge_id: int, now: float) -> tuple[int, bool]:
+        """Count one view; (this pitch's unwritten views, whether a batch is due)."""
+        with self.lock:
+            self.pitches[pitch_id] += 1
+            self.challenges[challenge_id] += 1
+            self.pending += 1
+            self.since = self.since or now
+            due = self.pending >= VIEW_FLUSH_EVERY or now - self.since >= VIEW_FLUSH_SECONDS
+            return self.pitches[pitch_id], due
+
+    def take(self) -> tuple[Counter, Counter]:
+        with self.lock:
+            taken = self.pitches, self.challenges
+            self.pitches, self.challenges = Counter(), Counter()
+            self.pending, self.since = 0, None
+            return taken
+
+
+def _tally(row) -> dict:
+    def part(kind):
+        count, total = row[f"{kind}_count"], row[f"{kind}_sum"]
+        return {"count": count, "sum": total, "mean": total / count if count else None,
+                "histogram": {str(k): row[f"{kind}_{k}"] for k in range(1, 6)}}
+    return {"public": part("public"), "panel": part("panel")}
+
+
+def _pitch(row, tags: list[str], extra_views: int = 0) -> dict:
+    return {
+        "id": row["id"], "challenge_id": row["challenge_id"],
+        "supplier": {"id": row["supplier_id"], "name": row["supplier_name"]},
+        "title": row["title"], "summary": row["summary"], "description": row["description"],
+        "video_url": row["video_url"], "pricing": row["pricing"],
+        "price_note": row["price_note"], "tags": tags, "status": row["status"],
+        "shortlisted": bool(row["shortlisted"]), "view_count": row["view_count"] + extra_views,
+        "comment_count": row["comment_count"], "submitted_at": _stamp(row["submitted_at"]),
+        "updated_at": _stamp(row["updated_at"]), "withdrawn_at": _stamp(row["withdrawn_at"]),
+        "tally": _tally(row),
+    }
+
+
+def _challenge(row, tags: list[str]) -> dict:
+    out = {key: row[key] for key in (
+        "id", "title", "summary", "description", "status", "shortlist_size", "min_ratings",
+        "prior_weight", "method", "panel_weight", "min_account_age_hours", "pitch_count",
+        "rating_count", "comment_count", "view_count")}
+    out.update(council={"id": row["council_id"], "name": row["council_name"]}, tags=tags,
+               deadline=_stamp(row["deadline"]), created_at=_stamp(row["created_at"]),
+               updated_at=_stamp(row["updated_at"]),
+               status_changed_at=_stamp(row["status_changed_at"]))
+    return out
+
+
+def _rank(challenge, pitches: list) -> tuple[float, list[dict]]:
+    """The bayesian ranking of PRODUCT.md, with its working: (m, entries in shortlist order)."""
+    count, total = challenge["rating_count"], challenge["rating_sum"]
+    m = total / count if count else DEFAULT_PRIOR_MEAN
+    C, w = challenge["prior_weight"], challenge["panel_weight"]
+    entries = []
+    for p in pitches:
+        n, S = p["public_count"], p["public_sum"]
+        public = (((C * m + S) / (C + n) if C + n > 0 else m) - 1) / 4
+        panel_n = p["panel_count"]
+        panel_mean = p["panel_sum"] / panel_n if panel_n else None
+        panel = (panel_mean - 1) / 4 if panel_mean is not None else None
+        reasons = (["too_few_ratings"] if n < challenge["min_ratings"] else []) + (
+            ["no_panel_rating"] if w > 0 and panel_n == 0 else [])
+        entries.append({
+            "pitch_id": p["id"], "title": p["title"],
+            "supplier": {"id": p["supplier_id"], "name": p["supplier_name"]},
+            "submitted_at": _stamp(p["submitted_at"]), "rank": None,
+            "eligible": not reasons, "shortlisted": False, "excluded_reasons": reasons,
+            "n": n, "S": S, "mean": S / n if n else 0.0,
+            "histogram": {str(k): p[f"public_{k}"] for k in range(1, 6)},
+            "m": m, "C": C, "public_score": public, "panel_count": panel_n,
+            "panel_mean": panel_mean, "panel_score": panel,
+            "combined": (1 - w) * public + w * (panel or 0.0),
+            "_submitted": _time(p["submitted_at"])})
+    entries.sort(key=lambda e: (not e["eligible"], -e["combined"], -e["n"], e["_submitted"],
+                                e["pitch_id"]))
+    place = 0
+    for entry in entries:
+        if entry["eligible"]:
+            place += 1
+            entry["rank"] = place
+            entry["shortlisted"] = place <= challenge["shortlist_size"]
+    return m, entries
+
+
+def _cursor(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def create(url: str | None = None) -> Flask:
+    app = Flask(__name__)
+    engine = create_engine(url or _url())
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _foreign_keys(dbapi_connection, _record):
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")  # as the exchange does
+    sqlite = engine.dialect.name == "sqlite"
+    sql = _statements(engine.dialect.name)
+    network_key = os.environ.get("SECRET_KEY", "reference").encode()
+    views = Views()
+    app.extensions["engine"] = engine
+    app.extensions["views"] = views
+
+    def problem(status: int, title: str):
+        response = jsonify({"type": "about:blank", "title": title, "status": status})
+        response.status_code = status
+        response.mimetype = "application/problem+json"
+        return response
+
+    def signed_in(connection):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.startswith("oix_"):
+            return None
+        digest = hashlib.sha256(token.strip().encode()).hexdigest()
+        return connection.execute(sql["user_of_token"], {"hash": digest}).mappings().first()
+
+    def db_time(value: datetime):
+        # Stored as SQLAlchemy's DateTime stores it, so the exchange reads it back.
+        return value.isoformat(sep=" ", timespec="microseconds") if sqlite else value
+
+    def tags_of(connection, name: str, key: str, ids: list[int]) -> dict:
+        found = {i: [] for i in ids}
+        if ids:
+            for row in connection.execute(sql[name], {"ids": ids}):
+                found[row[0]].append(row[1])
+        return found
+
+    @app.get(f"{API}/challenges")
+    def challenge_list():
+        with engine.connect() as connection:
+            rows = connection.execute(sql["challenge_page"], {"limit": PAGE + 1}).mappings().all()
+            page = rows[:PAGE]
+            tags = tags_of(connection, "challenge_tags", "challenge_id", [r["id"] for r in page])
+        more = len(rows) > PAGE
+        return jsonify({"items": [_challenge(r, tags[r["id"]]) for r in page],
+                        "next_cursor": _cursor([_stamp(page[-1]["created_at"]), page[-1]["id"]])
+                        if more else None})
+
+    @app.get(f"{API}/challenges/<int:challenge_id>/pitches")
+    def pitches_by_score(challenge_id):
+        if request.args.get("sort") != "score":
+            return problem(400, "The reference serves sort=score only.")
+        with engine.connect() as connection:
+            challenge = connection.execute(sql["challenge"], {"id": challenge_id}).mappings().first()
+            if challenge is None:
+                return problem(404, "No such challenge.")
+            rows = connection.execute(sql["submitted_pitches"], {"id": challenge_id}).mappings().all()
+            _, entries = _rank(challenge, rows)
+            entries.sort(key=lambda e: (-e["combined"], -e["n"], e["_submitted"], e["pitch_id"]))
+            by_id = {r["id"]: r for r in rows}
+            page = [by_id[e["pitch_id"]] for e in entries[:PAGE]]
+            tags = tags_of(connection, "pitch_tags", "pitch_id", [r["id"] for r in page])
+        last = entries[PAGE - 1] if len(entries) > PAGE else None
+        return jsonify({"items": [_pitch(r, tags[r["id"]]) for r in page],
+                        "next_cursor": _cursor([last["combined"], last["n"],
+                                                last["submitted_at"], last["pitch_id"]])
+                        if last else None})
+
+    @app.get(f"{API}/challenges/<int:challenge_id>/ranking")
+    def ranking(challenge_id):
+        with engine.connect() as connection:
+            challenge = connection.execute(sql["challenge"], {"id": challenge_id}).mappings().first()
+            if challenge is None:
+                return problem(404, "No such challenge.")
+            rows = connection.execute(sql["submitted_pitches"], {"id": challenge_id}).mappings().all()
+            excluded = {r["id"]: {"conflict_of_interest": 0, "new_account": 0} for r in rows}
+            for pitch_id, reason, count in connection.execute(sql["excluded_tallies"],
+                                                              {"id": challenge_id}):
+                excluded[pitch_id][reason] = count
+        if challenge["method"] != "bayesian":
+            return problem(501, "The reference ranks by the bayesian score only.")
+        m, entries = _rank(challenge, rows)
+        for entry in entries:
+            del entry["_submitted"]
+            entry["integrity_flags"] = []
+            entry["excluded"] = excluded[entry["pitch_id"]]
+        return jsonify({"challenge_id": challenge_id, "method": challenge["method"],
+                        "panel_weight": challenge["panel_weight"],
+                        "min_ratings": challenge["min_ratings"],
+                        "prior_weight": challenge["prior_weight"],
+                        "shortlist_size": challenge["shortlist_size"], "m": m,
+                        "entries": entries})
+
+    def flush_views():
+        pitches, challenges = views.take()
+        if not pitches:
+            return
+        with engine.begin() as connection:
+            connection.execute(sql["add_challenge_views"],
+                               [{"id": i, "n": n} for i, n in sorted(challenges.items())])
+            connection.execute(sql["add_pitch_views"],
+                               [{"id": i, "n": n} for i, n in sorted(pitches.items())])
+
+    app.extensions["flush_views"] = flush_views
+
+    @app.get(f"{API}/pitches/<int:pitch_id>")
+    def one_pitch(pitch_id):
+        with engine.connect() as connection:
+            row = connection.execute(sql["pitch"], {"id": pitch_id}).mappings().first()
+            if row is None:
+                return problem(404, "No such pitch.")
+            tags = tags_of(connection, "pitch_tags", "pitch_id", [pitch_id])[pitch_id]
+        unwritten, due = views.add(pitch_id, row["challenge_id"],
+                                   datetime.now(UTC).timestamp())
+        if due:
+            flush_views()
+            unwritten = 0  # written: a reread would show them; this answer already does
+        return jsonify(_pitch(row, tags, extra_views=unwritten if unwritten else 1))
+
+    @app.put(f"{API}/pitches/<int:pitch_id>/rating")
+    def rate(pitch_id):
+        stars = (request.get_json(silent=True) or {}).get("stars")
+        if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
+            return problem(422, "stars must be a whole number from 1 to 5.")
+        with engine.begin() as connection:
+            user = signed_in(connection)
+            if user is None:
+                return problem(401, "Sign in with a bearer token.")
+            if sqlite:
+                connection.execute(sql["lock_pitch_sqlite"], {"pitch_id": pitch_id})
+            context = connection.execute(sql["rating_context"], {
+                "pitch_id": pitch_id, "user_id": user["id"]}).mappings().first()
+            if context is None:
+                return problem(404, "No such pitch.")
+            if context["belonged"]:
+                return problem(403, "Nobody rates a pitch of an organisation they belong to.")
+            if context["status"] != "submitted" \
+                    or context["challenge_status"] not in RATINGS_WHILE:
+                return problem(409, "This pitch takes no ratings now.")
+            now = datetime.now(UTC).replace(tzinfo=None)
+            is_panel = bool(context["on_panel"])
+            previous = context["old_stars"] is not None
+            age = context["old_age"] if previous and context["old_age"] is not None else (
+                ((_time(context["first_rated"]) if previous else now)
+                 - _time(user["created_at"])).total_seconds() / 3600)
+            reason = ("conflict_of_interest" if is_panel and context["declared_conflict"]
+                      else "new_account" if age < context["min_account_age_hours"] else None)
+            prefix = ".".join((request.remote_addr or "").split(".")[:3])
+            network_hash = hmac.new(network_key, f"{context['network_salt']}{prefix}".encode(),
+                                    hashlib.sha256).hexdigest()
+            created = connection.execute(sql["upsert_rating"], {
+                "pitch_id": pitch_id, "user_id": user["id"], "stars": stars,
+                "is_panel": is_panel, "now": db_time(now), "reason": reason, "age": age,
+                "network_hash": network_hash}).scalar_one()
+            deltas = dict.fromkeys(TALLY_COLUMNS, 0)
+            challenge = {"rating_count": 0, "rating_sum": 0, "panel_rating_count": 0}
+            changes = [(is_panel, stars, reason, 1)]
+            if previous:
+                changes.append((bool(context["old_panel"]), context["old_stars"],
+                                context["old_reason"], -1))
+            for panel, given, excluded, delta in changes:
+                if excluded:
+                    connection.execute(sql["add_to_excluded_tally"], {
+                        "pitch_id": pitch_id, "reason": excluded, "delta": delta})
+                    continue
+                kind = "panel" if panel else "public"
+                deltas[f"{kind}_count"] += delta
+                deltas[f"{kind}_sum"] += delta * given
+                deltas[f"{kind}_{given}"] += delta
+                if panel:
+                    challenge["panel_rating_count"] += delta
+                else:
+                    challenge["rating_count"] += delta
+                    challenge["rating_sum"] += delta * given
+            if any(deltas.values()):
+                connection.execute(sql["add_to_pitch_tally"], {"pitch_id": pitch_id, **deltas})
+            raters = 0
+            if not previous:
+                raters = int(connection.execute(sql["count_rater"], {
+                    "challenge_id": context["challenge_id"],
+                    "user_id": user["id"]}).scalar_one() == 1)
+            connection.execute(sql["add_to_challenge_tally"], {
+                "challenge_id": context["challenge_id"], "raters": raters, **challenge})
+            connection.execute(sql["record_rating_change"], {
+                "pitch_id": pitch_id, "user_id": user["id"], "stars": stars,
+                "network_hash": network_hash, "now": db_time(now)})
+        return jsonify({"pitch_id": pitch_id, "stars": stars, "is_panel": is_panel,
+                        "created_at": _stamp(created), "updated_at": _stamp(now),
+                        "excluded_reason": reason})
+
+    @app.post(f"{API}/pitches/<int:pitch_id>/comments")
+    def comment(pitch_id):
+        body = (request.get_json(silent=True) or {}).get("body")
+        if not isinstance(body, str) or not body.strip() or len(body) > 5000:
+            return problem(422, "body must be 1 to 5,000 characters.")
+        with engine.begin() as connection:
+            user = signed_in(connection)
+            if user is None:
+                return problem(401, "Sign in with a bearer token.")
+            now = datetime.now(UTC).replace(tzinfo=None)
+            comment_id = connection.execute(sql["insert_comment"], {
+                "pitch_id": pitch_id, "user_id": user["id"], "body": body,
+                "now": db_time(now)}).scalar()
+            if comment_id is None:
+                seen = connection.execute(sql["comment_refused"], {"pitch_id": pitch_id}).first()
+                return problem(409 if seen else 404,
+                               "Comments are closed." if seen else "No such pitch.")
+            connection.execute(sql["add_challenge_comment"], {"pitch_id": pitch_id})
+            connection.execute(sql["add_pitch_comment"], {"pitch_id": pitch_id})
+        response = jsonify({
+            "id": comment_id, "pitch_id": pitch_id, "parent_id": None,
+            "author": {"id": user["id"], "display_name": user["display_name"]},
+            "body": body, "status": "visible", "deleted": False, "withheld": False,
+            "reply_count": 0, "flag_count": None, "created_at": _stamp(now),
+            "edited_at": None})
+        response.status_code = 201
+        return response
+
+    return app
+
+
+app = create() if os.environ.get("DATABASE_URL") else None

@@ -1,0 +1,138 @@
+"""The benchmark's bare reference (bench/reference.py) answers each measured endpoint with
+the same numbers as the exchange, on a tiny data set from bench/generate.py, so neither
+drifts from the other silently. No server, no wrk: both apps through Flask's test client.
+
+Always on a SQLite file of its own: the generator needs an empty database.
+"""
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from exchange import create_app
+from exchange.extensions import db
+from exchange.voting import tallies
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate
+import reference
+
+API = "/api/v1"
+TINY = generate.Sizes(councils=2, suppliers=4, people=80, challenges=6, pitches=30,
+                      hot_pitches=12, ratings=300, hot_share=0.5, comments=40, raters=6)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('bench')}/bench.db"
+    manifest = generate.generate(url, TINY)
+    exchange = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
+                           "SECRET_KEY": "bench-test", "TESTING": True})
+    yield manifest, exchange, reference.create(url), url
+    with exchange.app_context():
+        db.engine.dispose()
+
+
+def _get(app, path):
+    response = app.test_client().get(API + path)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def _counts(url, sql):
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        found = connection.execute(text(sql)).all()
+    engine.dispose()
+    return found
+
+
+def test_the_generator_makes_the_sizes_asked_for(world):
+    manifest, _, _, url = world
+    assert _counts(url, "SELECT count(*) FROM ratings") == [(300,)]
+    assert _counts(url, "SELECT count(*) FROM pitches WHERE challenge_id = 1") == [(12,)]
+    assert _counts(url, "SELECT count(*) FROM comments") == [(40,)]
+    assert len(manifest["tokens"]) == 6 and len(manifest["hot_pitches"]) == 12
+    # Tallies came from recount(fix=True): the hot challenge holds half of the ratings.
+    assert _counts(url, "SELECT rating_count, pitch_count FROM challenges WHERE id = 1") \
+        == [(150, 12)]
+
+
+def test_the_challenge_list_is_the_same_first_page(world):
+    _, exchange, bare, _ = world
+    ours, theirs = _get(exchange, "/challenges"), _get(bare, "/challenges")
+    assert [c["id"] for c in ours["items"]] == [c["id"] for c in theirs["items"]]
+    assert ours["items"] == theirs["items"]
+
+
+def test_the_pitch_list_by_score_has_the_same_order_and_tallies(world):
+    manifest, exchange, bare, _ = world
+    path = f"/challenges/{manifest['hot_challenge']}/pitches?sort=score"
+    ours, theirs = _get(exchange, path)["items"], _get(bare, path)["items"]
+    assert [p["id"] for p in ours] == [p["id"] for p in theirs]
+    assert [p["tally"] for p in ours] == [p["tally"] for p in theirs]
+
+
+def test_the_ranking_has_the_same_scores_and_working(world):
+    manifest, exchange, bare, _ = world
+    path = f"/challenges/{manifest['hot_challenge']}/ranking"
+    ours, theirs = _get(exchange, path), _get(bare, path)
+    assert ours["m"] == theirs["m"]
+    for mine, other in zip(ours["entries"], theirs["entries"], strict=True):
+        mine.pop("integrity_flags"), other.pop("integrity_flags")
+        assert mine == other
+
+
+def test_one_pitch_is_the_same_and_its_views_are_written_in_a_batch(world):
+    manifest, exchange, bare, url = world
+    pitch_id = manifest["hot_pitches"][0]
+    ours, theirs = _get(exchange, f"/pitches/{pitch_id}"), _get(bare, f"/pitches/{pitch_id}")
+    ours.pop("view_count"), theirs.pop("view_count")
+    assert ours == theirs
+    bare.extensions["flush_views"]()
+    # One view by the exchange, one by the reference, both written now.
+    assert _counts(url, f"SELECT view_count FROM pitches WHERE id = {pitch_id}") == [(2,)]
+
+
+def test_ratings_by_either_keep_every_tally_equal_to_a_recount(world):
+    manifest, exchange, bare, url = world
+    token = manifest["tokens"][0]
+    headers = {"Authorization": f"Bearer {token}"}
+    first, second = manifest["hot_pitches"][1:3]
+    for app, pitch_id, stars in ((exchange, first, 5), (bare, second, 1), (bare, first, 2),
+                                 (exchange, second, 4)):
+        response = app.test_client().put(f"{API}/pitches/{pitch_id}/rating",
+                                         json={"stars": stars}, headers=headers)
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["stars"] == stars
+    refused = bare.test_client().put(f"{API}/pitches/{first}/rating", json={"stars": 3})
+    assert refused.status_code == 401
+    with exchange.app_context():
+        assert tallies.recount() == []
+    path = f"/challenges/{manifest['hot_challenge']}/ranking"
+    assert [(e["pitch_id"], e["combined"]) for e in _get(exchange, path)["entries"]] == \
+        [(e["pitch_id"], e["combined"]) for e in _get(bare, path)["entries"]]
+    assert _counts(url, f"SELECT stars FROM ratings WHERE pitch_id IN ({first}, {second}) "
+                        f"AND user_id = (SELECT user_id FROM api_tokens WHERE id = 1) "
+                        f"ORDER BY pitch_id") == [(2,), (4,)]
+
+
+def test_comments_by_either_are_counted_on_the_pitch_and_the_challenge(world):
+    manifest, exchange, bare, url = world
+    pitch_id = manifest["hot_pitches"][3]
+    before = _counts(url, f"SELECT comment_count FROM pitches WHERE id = {pitch_id}")[0][0]
+    headers = {"Authorization": f"Bearer {manifest['tokens'][1]}"}
+    for app in (exchange, bare):
+        response = app.test_client().post(f"{API}/pitches/{pitch_id}/comments",
+                                          json={"body": "How does it handle data?"},
+                                          headers=headers)
+        assert response.status_code == 201, response.get_json()
+        assert response.get_json()["body"] == "How does it handle data?"
+    assert _counts(url, f"SELECT comment_count FROM pitches WHERE id = {pitch_id}") == \
+        [(before + 2,)]
+    counted = _counts(url, "SELECT count(*) FROM comments m JOIN pitches p ON "
+                           "p.id = m.pitch_id WHERE p.challenge_id = 1")[0][0]
+    assert _counts(url, "SELECT comment_count FROM challenges WHERE id = 1") == [(counted,)]
