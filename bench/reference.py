@@ -27,15 +27,14 @@ from flask import Flask, jsonify, request
 from sqlalchemy import bindparam, create_engine, event, text
 
 # ==== SQL ====================================================================================
-# Every statement the reference runs is here and nowhere else. Written against today's
-# layout: the 14 tally columns on `pitches`, rating totals and ratings_version on
-# `challenges`, excluded counts in `excluded_tallies`. When the tallies move to
-# `pitch_tallies` / `challenge_tallies`, only this block changes: join `pitch_tallies t ON
-# t.pitch_id = p.id` where TALLY is read, and point the tally UPDATEs at the new tables.
+# Every statement the reference runs is here and nowhere else, against the exchange's
+# layout: a pitch's counted and excluded tallies in `pitch_tallies`, a challenge's rating
+# totals, raters and ratings_version in `challenge_tallies`.
 
 TALLY_COLUMNS = [f"{kind}_{part}" for kind in ("public", "panel")
                  for part in ("count", "sum", "1", "2", "3", "4", "5")]
-TALLY = ", ".join(f"p.{column}" for column in TALLY_COLUMNS)
+EXCLUDED_COLUMNS = ["excluded_conflict_of_interest", "excluded_new_account"]
+TALLY = ", ".join(f"t.{column}" for column in TALLY_COLUMNS + EXCLUDED_COLUMNS)
 PITCH = (f"p.id, p.challenge_id, p.supplier_id, o.name AS supplier_name, p.title, p.summary, "
          f"p.description, p.video_url, p.pricing, p.price_note, p.status, p.shortlisted, "
          f"p.view_count, p.comment_count, p.submitted_at, p.updated_at, p.withdrawn_at, {TALLY}")
@@ -47,32 +46,36 @@ SQL = {
     "challenge_page":
         "SELECT c.id, c.council_id, o.name AS council_name, c.title, c.summary, c.description, "
         "c.status, c.deadline, c.shortlist_size, c.min_ratings, c.prior_weight, c.method, "
-        "c.panel_weight, c.min_account_age_hours, c.pitch_count, c.rating_count, "
+        "c.panel_weight, c.min_account_age_hours, c.pitch_count, ct.rating_count, "
         "c.comment_count, c.view_count, c.created_at, c.updated_at, c.status_changed_at "
         "FROM challenges c JOIN organisations o ON o.id = c.council_id "
+        "JOIN challenge_tallies ct ON ct.challenge_id = c.id "
         "WHERE c.status != 'draft' ORDER BY c.created_at DESC, c.id DESC LIMIT :limit",
     "challenge_tags":
         "SELECT challenge_id, tag FROM challenge_tags WHERE challenge_id IN :ids ORDER BY tag",
     "challenge":
-        "SELECT id, rating_count, rating_sum, shortlist_size, min_ratings, prior_weight, "
-        "method, panel_weight FROM challenges WHERE id = :id AND status != 'draft'",
+        "SELECT c.id, ct.rating_count, ct.rating_sum, c.shortlist_size, c.min_ratings, "
+        "c.prior_weight, c.method, c.panel_weight FROM challenges c "
+        "JOIN challenge_tallies ct ON ct.challenge_id = c.id "
+        "WHERE c.id = :id AND c.status != 'draft'",
     "submitted_pitches":
         f"SELECT {PITCH} FROM pitches p JOIN organisations o ON o.id = p.supplier_id "
+        f"JOIN pitch_tallies t ON t.pitch_id = p.id "
         f"WHERE p.challenge_id = :id AND p.status = 'submitted'",
     "pitch_tags":
         "SELECT pitch_id, tag FROM pitch_tags WHERE pitch_id IN :ids ORDER BY tag",
-    "excluded_tallies":
-        "SELECT e.pitch_id, e.reason, e.count FROM excluded_tallies e "
-        "JOIN pitches p ON p.id = e.pitch_id WHERE p.challenge_id = :id",
     "pitch":
         f"SELECT {PITCH} FROM pitches p JOIN organisations o ON o.id = p.supplier_id "
+        f"JOIN pitch_tallies t ON t.pitch_id = p.id "
         f"JOIN challenges c ON c.id = p.challenge_id WHERE p.id = :id AND c.status != 'draft'",
     # Views, written in batches: challenge rows before pitch rows (the exchange's lock order).
     "add_challenge_views": "UPDATE challenges SET view_count = view_count + :n WHERE id = :id",
     "add_pitch_views": "UPDATE pitches SET view_count = view_count + :n WHERE id = :id",
     # SQLite has no row locks: a no-op UPDATE takes the write lock before anything is read,
-    # as the exchange does; PostgreSQL locks the pitch row in rating_context instead.
-    "lock_pitch_sqlite": "UPDATE pitches SET id = id WHERE id = :pitch_id",
+    # as the exchange does; PostgreSQL locks the challenge's tally row in rating_context.
+    "lock_pitch_sqlite":
+        "UPDATE challenge_tallies SET challenge_id = challenge_id "
+        "WHERE challenge_id = (SELECT challenge_id FROM pitches WHERE id = :pitch_id)",
     "rating_context":
         "SELECT p.challenge_id, p.status, c.status AS challenge_status, c.opened_at, "
         "c.min_account_age_hours, c.network_salt, "
@@ -87,9 +90,10 @@ SQL = {
         "r.stars AS old_stars, r.is_panel AS old_panel, r.excluded_reason AS old_reason, "
         "r.created_at AS first_rated, r.account_age_hours AS old_age "
         "FROM pitches p JOIN challenges c ON c.id = p.challenge_id "
+        "JOIN challenge_tallies ct ON ct.challenge_id = c.id "
         "LEFT JOIN ratings r ON r.pitch_id = p.id AND r.user_id = :user_id "
         "WHERE p.id = :pitch_id AND c.status != 'draft'",
-    "rating_context_lock_postgresql": " FOR UPDATE OF p",
+    "rating_context_lock_postgresql": " FOR UPDATE OF ct",
     "upsert_rating":
         "INSERT INTO ratings (pitch_id, user_id, stars, is_panel, created_at, updated_at, "
         "excluded_reason, account_age_hours, network_hash) VALUES (:pitch_id, :user_id, "
@@ -100,22 +104,19 @@ SQL = {
         "account_age_hours = excluded.account_age_hours, "
         "network_hash = excluded.network_hash RETURNING created_at",
     "add_to_pitch_tally":
-        "UPDATE pitches SET " + ", ".join(f"{c} = {c} + :{c}" for c in TALLY_COLUMNS)
-        + " WHERE id = :pitch_id",
-    "add_to_excluded_tally":
-        "INSERT INTO excluded_tallies (pitch_id, reason, count) VALUES (:pitch_id, :reason, "
-        ":delta) ON CONFLICT (pitch_id, reason) DO UPDATE "
-        "SET count = excluded_tallies.count + :delta",
+        "UPDATE pitch_tallies SET "
+        + ", ".join(f"{c} = {c} + :{c}" for c in TALLY_COLUMNS + EXCLUDED_COLUMNS)
+        + " WHERE pitch_id = :pitch_id",
     "count_rater":
         "INSERT INTO challenge_raters (challenge_id, user_id, ratings) VALUES (:challenge_id, "
         ":user_id, 1) ON CONFLICT (challenge_id, user_id) DO UPDATE "
         "SET ratings = challenge_raters.ratings + 1 RETURNING ratings",
     "add_to_challenge_tally":
-        "UPDATE challenges SET rating_count = rating_count + :rating_count, "
+        "UPDATE challenge_tallies SET rating_count = rating_count + :rating_count, "
         "rating_sum = rating_sum + :rating_sum, "
         "panel_rating_count = panel_rating_count + :panel_rating_count, "
         "rater_count = rater_count + :raters, ratings_version = ratings_version + 1 "
-        "WHERE id = :challenge_id",
+        "WHERE challenge_id = :challenge_id",
     "record_rating_change":
         "INSERT INTO rating_changes (pitch_id, user_id, stars, network_hash, changed_at) "
         "VALUES (:pitch_id, :user_id, :stars, :network_hash, :now)",
@@ -356,10 +357,8 @@ def create(url: str | None = None) -> Flask:
             if challenge is None:
                 return problem(404, "No such challenge.")
             rows = connection.execute(sql["submitted_pitches"], {"id": challenge_id}).mappings().all()
-            excluded = {r["id"]: {"conflict_of_interest": 0, "new_account": 0} for r in rows}
-            for pitch_id, reason, count in connection.execute(sql["excluded_tallies"],
-                                                              {"id": challenge_id}):
-                excluded[pitch_id][reason] = count
+            excluded = {r["id"]: {"conflict_of_interest": r["excluded_conflict_of_interest"],
+                                  "new_account": r["excluded_new_account"]} for r in rows}
         if challenge["method"] != "bayesian":
             return problem(501, "The reference ranks by the bayesian score only.")
         m, entries = _rank(challenge, rows)
@@ -435,7 +434,7 @@ def create(url: str | None = None) -> Flask:
                 "pitch_id": pitch_id, "user_id": user["id"], "stars": stars,
                 "is_panel": is_panel, "now": db_time(now), "reason": reason, "age": age,
                 "network_hash": network_hash}).scalar_one()
-            deltas = dict.fromkeys(TALLY_COLUMNS, 0)
+            deltas = dict.fromkeys(TALLY_COLUMNS + EXCLUDED_COLUMNS, 0)
             challenge = {"rating_count": 0, "rating_sum": 0, "panel_rating_count": 0}
             changes = [(is_panel, stars, reason, 1)]
             if previous:
@@ -443,8 +442,7 @@ def create(url: str | None = None) -> Flask:
                                 context["old_reason"], -1))
             for panel, given, excluded, delta in changes:
                 if excluded:
-                    connection.execute(sql["add_to_excluded_tally"], {
-                        "pitch_id": pitch_id, "reason": excluded, "delta": delta})
+                    deltas[f"excluded_{excluded}"] += delta
                     continue
                 kind = "panel" if panel else "public"
                 deltas[f"{kind}_count"] += delta
