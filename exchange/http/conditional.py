@@ -75,13 +75,24 @@ def tagged_json(tag: str, body: Callable[[], bytes]) -> Response:
     """A JSON read tagged by its version `tag`: 304 with no body when the caller's
     If-None-Match holds the tag (`body` is never called), else 200 with `body()`."""
     etag = f'W/"{tag}"'
-    header = request.headers.get("If-None-Match")
-    if header and _matches(header, etag):
-        response = Response(status=304)
-        response.headers.pop("Content-Type", None)
-    else:
-        response = Response(body(), mimetype="application/json")
+    response = _not_modified(Response()) if _still_fresh(etag) else \
+        Response(body(), mimetype="application/json")
     response.headers["ETag"] = etag
+    return response
+
+
+def _still_fresh(etag: str) -> bool:
+    """The caller's If-None-Match holds `etag`: their copy is current."""
+    header = request.headers.get("If-None-Match")
+    return bool(header) and _matches(header, etag)
+
+
+def _not_modified(response: Response) -> Response:
+    """The response made a 304: no body, and no headers that describe one."""
+    response.status_code = 304
+    response.set_data(b"")
+    for name in ("Content-Type", "Content-Length"):
+        response.headers.pop(name, None)
     return response
 
 
@@ -94,10 +105,4 @@ def init_conditional_requests(app: Flask) -> None:
             return response
         etag = etag_of(response.get_json(silent=True))
         response.headers["ETag"] = etag
-        header = request.headers.get("If-None-Match")
-        if header and _matches(header, etag):
-            response.status_code = 304
-            response.set_data(b"")
-            for name in ("Content-Type", "Content-Length"):
-                response.headers.pop(name, None)
-        return response
+        return _not_modified(response) if _still_fresh(etag) else response

@@ -69,11 +69,6 @@ class Ranking:
         return getattr(self.settings, name)
 
 
-def version_of(challenge: Challenge) -> int:
-    """The counter every change the ranking shows bumps (read in this one place)."""
-    return tallies.version_of(challenge)
-
-
 def rank(challenge: Challenge, overrides: dict | None = None) -> Ranking:
     """The challenge's ranking now, from its stored tallies, with titles, suppliers,
     integrity flags and excluded counts."""
@@ -162,7 +157,7 @@ def live(user, challenge_id: int, overrides: dict) -> Tagged:
     challenge = _visible_challenge(challenge_id, user)
     settings = service.settings_of(challenge, overrides)
     opened: datetime | None = challenge.opened_at
-    key = (challenge.id, version_of(challenge), _settings_key(settings),
+    key = (challenge.id, tallies.version_of(challenge), _settings_key(settings),
            opened.isoformat() if opened else None, integrity.rules_in_force())
     tag = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
     return Tagged(tag, challenge, overrides, key)
