@@ -87,8 +87,11 @@ def rating_conflicts_in_sql(user_id: int) -> dict:
     pitch with."""
     opened = func.coalesce(Challenge.opened_at, Challenge.created_at)
     pitching = aliased(Pitch)
+    # Correlated by hand: nested in EXISTS(... IN (...)), SQLAlchemy's automatic
+    # correlation would not reach the outer query and would pitch on every challenge.
     suppliers_pitching = select(pitching.supplier_id).where(
-        pitching.challenge_id == Challenge.id, pitching.status == "submitted")
+        pitching.challenge_id == Challenge.id, pitching.status == "submitted"
+    ).correlate_except(pitching)
     declared = select(PanelConflict.pitch_id).where(
         PanelConflict.challenge_id == Challenge.id, PanelConflict.user_id == user_id,
         PanelConflict.pitch_id == Pitch.id)

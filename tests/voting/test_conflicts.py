@@ -119,6 +119,21 @@ def test_a_competing_suppliers_member_may_rate_a_rival_but_the_rating_is_exclude
     _no_drift(app)
 
 
+def test_a_supplier_pitching_only_on_another_challenge_does_not_compete_here(
+        app, make, council, challenge, pitch, citizen, anon):
+    elsewhere = make.supplier()
+    other = make.challenge(council, "open")
+    make.pitch(other["id"], elsewhere)
+    ok(_rate(citizen, pitch["id"], 4))
+
+    rated = ok(_rate(elsewhere.owner, pitch["id"], 2))
+
+    assert rated["excluded_reason"] is None
+    assert _working(anon, challenge["id"], pitch["id"]) == (
+        2, 6, {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0}, NONE)
+    _no_drift(app)
+
+
 def test_a_pitch_submitted_after_its_suppliers_member_rated_a_rival_excludes_that_rating(
         app, make, challenge, pitch, citizen, anon):
     rival = make.supplier()
