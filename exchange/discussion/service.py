@@ -102,15 +102,16 @@ def _count_shown_statements():
             .values(comment_count=Pitch.comment_count + delta))
 
 
-def count_shown(pitch_id: int, challenge_id: int, delta: int) -> None:
-    """Add `delta` to the shown-comment counts of the pitch and its challenge."""
-    # Challenge before pitch: the lock order every write follows (see exchange/rows.py).
+def count_shown(pitch_id: int, challenge_id: int, delta: int, run=None) -> None:
+    """Add `delta` to the shown-comment counts of the pitch and its challenge (`run`: how
+    to execute, the session's by default, so changes it holds are flushed first)."""
+    run = run or (lambda statement, params: db.session.execute(statement, params,
+                                                               execution_options=NO_SYNC))
     challenge_update, pitch_update = _count_shown_statements()
+    # Challenge before pitch: the lock order every write follows (see exchange/rows.py).
     # Each its own parameters: a name that is also a column's would be SET by the UPDATE.
-    db.session.execute(challenge_update, {"challenge_id": challenge_id, "delta": delta},
-                       execution_options=NO_SYNC)
-    db.session.execute(pitch_update, {"pitch_id": pitch_id, "delta": delta},
-                       execution_options=NO_SYNC)
+    run(challenge_update, {"challenge_id": challenge_id, "delta": delta})
+    run(pitch_update, {"pitch_id": pitch_id, "delta": delta})
 
 
 @cache
@@ -200,11 +201,11 @@ def post(user, pitch_id: int, fields: dict) -> dict:
     """Comment on a pitch, or reply to one of its comments; counts follow. The pitch's
     challenge is locked first (the lock order: challenge, then comments): every writer of
     its comments takes that lock, so what is read after it stays true until commit."""
-    dialect = db.session.get_bind().dialect.name
-    db.session.execute(_lock_statement(dialect), {"pitch_id": pitch_id},
-                       execution_options=NO_SYNC)
+    # Nothing is pending in the session: the statements run on its connection directly.
+    run = db.session.connection().execute
+    run(_lock_statement(db.session.get_bind().dialect.name), {"pitch_id": pitch_id})
     parent_id = fields.get("parent_id")
-    facts = db.session.execute(
+    facts = run(
         _posting_facts(bool(user.is_admin), parent_id is not None),
         {"pitch_id": pitch_id, "user_id": user.id, "parent_id": parent_id}).first()
     if facts is None or not facts.visible:
@@ -212,13 +213,13 @@ def post(user, pitch_id: int, fields: dict) -> dict:
     _refuse_closed(facts.status, facts.challenge_status)
     if parent_id is not None:
         _refuse_parent(facts.parent_pitch_id, facts.parent_deleted_at is not None, pitch_id)
-        _count_replies(parent_id, 1)
+        run(_count_replies_statement(), {"comment_id": parent_id, "delta": 1})
     now = utcnow()
     written = {"pitch_id": pitch_id, "author_id": user.id, "parent_id": parent_id,
                "body": fields["body"], "status": "visible", "reply_count": 0, "flag_count": 0,
                "created_at": now, "edited_at": None, "deleted_at": None, "moderated_at": None}
-    comment_id = db.session.execute(_insert_statement(), written).scalar_one()
-    count_shown(pitch_id, facts.challenge_id, 1)
+    comment_id = run(_insert_statement(), written).scalar_one()
+    count_shown(pitch_id, facts.challenge_id, 1, run)
     # What was written is what the caller sees: nothing is read back (and the author is
     # read before commit expires them).
     seen = present(Comment(id=comment_id, **written, author=user),
