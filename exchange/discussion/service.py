@@ -116,6 +116,7 @@ def count_shown(pitch_id: int, challenge_id: int, delta: int, run=None) -> None:
 
 @cache
 def _count_replies_statement():
+    """A comment's count of direct replies moved by a bound `delta`; built once."""
     return (update(Comment).where(Comment.id == bindparam("comment_id"))
             .values(reply_count=Comment.reply_count + bindparam("delta")))
 
@@ -194,6 +195,7 @@ def _posting_facts(is_admin: bool, replying: bool):
 
 @cache
 def _insert_statement():
+    """A new comment, returning its id; built once."""
     return insert(Comment).returning(Comment.id)
 
 

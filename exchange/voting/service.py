@@ -51,6 +51,7 @@ def _rating_facts():
 
 
 def _read_facts(user, pitch_id: int):
+    """The facts of `_rating_facts` for this person and pitch (None: no such pitch)."""
     return db.session.connection().execute(
         _rating_facts(), {"user_id": user.id, "pitch_id": pitch_id}).first()
 
@@ -80,6 +81,7 @@ def _open_for_rating(user, pitch_id: int):
 
 
 def _count_rater(facts, user_id: int, delta: int, changes: tallies.Changes) -> None:
+    """Move the person's count of rated pitches on the challenge, and its raters."""
     changes.raters(tallies.count_rater(facts.challenge_id, user_id, facts.rated_pitches, delta))
 
 
@@ -101,15 +103,18 @@ def _upsert_statement(dialect: str):
 
 @cache
 def _delete_statement():
+    """Delete the rating bound as `rating_id`; built once."""
     return delete(Rating).where(Rating.id == bindparam("rating_id"))
 
 
 @cache
 def _change_statement():
+    """One entry of a rating's change record; built once."""
     return insert(RatingChange)
 
 
 def _record_change(pitch_id: int, user_id: int, stars: int | None, network_hash, now) -> None:
+    """Add the change (stars None: taken back) to the rating's change record."""
     db.session.connection().execute(_change_statement(), {
         "pitch_id": pitch_id, "user_id": user_id, "stars": stars,
         "network_hash": network_hash, "changed_at": now})

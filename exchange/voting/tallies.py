@@ -66,6 +66,7 @@ def create_missing(challenge_id: int | None = None) -> int:
 
 
 def _dialect() -> str:
+    """The name of the database in use ('sqlite', 'postgresql')."""
     return db.session.get_bind().dialect.name
 
 
@@ -178,6 +179,7 @@ class Changes:
 
 
 def _bound_changes(changed: dict) -> dict:
+    """The changes as the parameters `_added` binds."""
     return {f"change_{name}": change for name, change in changed.items()}
 
 
@@ -189,12 +191,15 @@ def _added(model, names: tuple[str, ...]) -> dict:
 
 @cache
 def _pitch_tally_update(names: tuple[str, ...]):
+    """Move these columns of the pitch tally bound as `tally_pitch_id`; built once each."""
     return (update(PitchTally).where(PitchTally.pitch_id == bindparam("tally_pitch_id"))
             .values(_added(PitchTally, names)))
 
 
 @cache
 def _challenge_tally_update(names: tuple[str, ...]):
+    """Move these columns of the challenge tally bound as `tally_challenge_id`, and its
+    ratings version; built once each."""
     # Whatever is written here changed the challenge's ratings: its version moves too.
     values = _added(ChallengeTally, names)
     values[ChallengeTally.ratings_version] = ChallengeTally.ratings_version + 1
