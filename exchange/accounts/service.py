@@ -1,9 +1,10 @@
 """Accounts: registering, signing in and out, passwords, and API tokens."""
 import hashlib
 import secrets
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -184,13 +185,19 @@ def revoke_token(user: User, token_id: int) -> None:
     db.session.commit()
 
 
+@cache
+def _token_owner():
+    """The owner of the live token whose hash is bound as `token_hash`: one query built
+    once. Memberships load when first used, so a request that needs none of them (a
+    rating) does not read them."""
+    return (select(User).join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == bindparam("token_hash"),
+                   ApiToken.revoked_at.is_(None))
+            .options(lazyload(User.memberships)))
+
+
 def user_for_token(secret: str) -> User | None:
     """The owner of a live token, or None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    # One query: the owner through their token. Memberships load when first used, so a
-    # request that needs none of them (a rating) does not read them.
-    return db.session.scalar(
-        select(User).join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None))
-        .options(lazyload(User.memberships)))
+    return db.session.scalar(_token_owner(), {"token_hash": _digest(secret)})

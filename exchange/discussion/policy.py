@@ -1,5 +1,9 @@
 """Who may write, change, flag and moderate comments."""
+from sqlalchemy import select, true
+
 from exchange.challenges import policy as challenge_policy
+from exchange.challenges.models import Challenge
+from exchange.organisations.models import Membership, Organisation
 
 
 def may_moderate(user, pitch) -> bool:
@@ -10,6 +14,19 @@ def may_moderate(user, pitch) -> bool:
 def may_moderate_challenge(user, challenge) -> bool:
     """Officers of the council that owns the challenge, and admins: its comments, its queue."""
     return user is not None and (user.is_admin or challenge_policy.may_manage(user, challenge))
+
+
+def may_moderate_in_sql(user_id, is_admin: bool):
+    """SQL condition, the same rule as `may_moderate_challenge` for a query of one
+    challenge, decided from the user's id (their memberships are not loaded): admins, and
+    members of the owning council once it is verified (its officers)."""
+    if is_admin:
+        return true()
+    return (select(Membership.user_id)
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(Membership.user_id == user_id, Membership.organisation_id == Challenge.council_id,
+                   Organisation.kind == "council", Organisation.status == "verified")
+            .exists())
 
 
 def is_author(user, comment) -> bool:

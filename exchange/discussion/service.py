@@ -4,11 +4,14 @@
 it, `reply_count` and `flag_count` change only by relative UPDATEs in the same transaction
 as the comment, so parallel writers never lose a count.
 """
+from functools import cache
+
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import aliased, lazyload
 
 from exchange import audit, rows
+from exchange.challenges import policy as challenge_policy
 from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
 from exchange.discussion import policy
@@ -23,6 +26,8 @@ from exchange.pitches.models import Pitch
 COMMENTS_WHILE = {"open", "voting", "shortlisted"}
 
 THREAD_ORDER = [SortKey(Comment.id, False, lambda c: c.id)]
+
+NO_SYNC = {"synchronize_session": False}
 
 
 # ---- reading --------------------------------------------------------------------------------
@@ -86,22 +91,40 @@ def _as_seen_by(user, comment: Comment) -> dict:
 
 # ---- counters -------------------------------------------------------------------------------
 
-def count_shown(pitch_id: int, challenge_id: int, delta: int) -> None:
-    """Add `delta` to the shown-comment counts of the pitch and its challenge."""
+@cache
+def _count_shown_statements():
+    """The two relative UPDATEs of the shown-comment counts, built once: a request binds
+    the ids and the change."""
+    delta = bindparam("delta")
+    return (update(Challenge).where(Challenge.id == bindparam("challenge_id"))
+            .values(comment_count=Challenge.comment_count + delta),
+            update(Pitch).where(Pitch.id == bindparam("pitch_id"))
+            .values(comment_count=Pitch.comment_count + delta))
+
+
+def count_shown(pitch_id: int, challenge_id: int, delta: int, run=None) -> None:
+    """Add `delta` to the shown-comment counts of the pitch and its challenge (`run`: how
+    to execute, the session's by default, so changes it holds are flushed first)."""
+    run = run or (lambda statement, params: db.session.execute(statement, params,
+                                                               execution_options=NO_SYNC))
+    challenge_update, pitch_update = _count_shown_statements()
     # Challenge before pitch: the lock order every write follows (see exchange/rows.py).
-    db.session.execute(update(Challenge).where(Challenge.id == challenge_id)
-                       .values(comment_count=Challenge.comment_count + delta),
-                       execution_options={"synchronize_session": False})
-    db.session.execute(update(Pitch).where(Pitch.id == pitch_id)
-                       .values(comment_count=Pitch.comment_count + delta),
-                       execution_options={"synchronize_session": False})
+    # Each its own parameters: a name that is also a column's would be SET by the UPDATE.
+    run(challenge_update, {"challenge_id": challenge_id, "delta": delta})
+    run(pitch_update, {"pitch_id": pitch_id, "delta": delta})
+
+
+@cache
+def _count_replies_statement():
+    """A comment's count of direct replies moved by a bound `delta`; built once."""
+    return (update(Comment).where(Comment.id == bindparam("comment_id"))
+            .values(reply_count=Comment.reply_count + bindparam("delta")))
 
 
 def _count_replies(comment_id: int, delta: int) -> None:
     """Add `delta` to a comment's count of direct replies."""
-    db.session.execute(update(Comment).where(Comment.id == comment_id)
-                       .values(reply_count=Comment.reply_count + delta),
-                       execution_options={"synchronize_session": False})
+    db.session.execute(_count_replies_statement(), {"comment_id": comment_id, "delta": delta},
+                       execution_options=NO_SYNC)
 
 
 def _is_shown(comment: Comment) -> bool:
@@ -111,42 +134,100 @@ def _is_shown(comment: Comment) -> bool:
 
 # ---- writing --------------------------------------------------------------------------------
 
-def _check_open_for_comments(pitch: Pitch) -> None:
+def _refuse_closed(pitch_status: str, challenge_status: str) -> None:
     """Conflict (409) unless the pitch is submitted and its challenge not closed."""
-    if pitch.status != "submitted":
+    if pitch_status != "submitted":
         raise Conflict("This pitch was withdrawn; its discussion is closed.")
-    if pitch.challenge.status not in COMMENTS_WHILE:
-        raise Conflict(f"The challenge is {pitch.challenge.status}; comments are taken while "
+    if challenge_status not in COMMENTS_WHILE:
+        raise Conflict(f"The challenge is {challenge_status}; comments are taken while "
                        f"it is open, voting or shortlisted.")
 
 
-def _check_parent(pitch: Pitch, parent_id: int) -> Comment:
-    """Lock the comment replied to: it must be on the same pitch and not deleted (else 422)."""
-    parent = rows.lock(Comment, parent_id)
-    if parent is None or parent.pitch_id != pitch.id:
+def _check_open_for_comments(pitch: Pitch) -> None:
+    """Conflict (409) unless the pitch is submitted and its challenge not closed."""
+    _refuse_closed(pitch.status, pitch.challenge.status)
+
+
+def _refuse_parent(parent_pitch_id: int | None, parent_deleted: bool, pitch_id: int) -> None:
+    """The comment replied to must be on the same pitch and not deleted (else 422)."""
+    if parent_pitch_id is None or parent_pitch_id != pitch_id:
         raise Invalid("Replies go to a comment on the same pitch.",
                       {"parent_id": ["No such comment on this pitch."]})
-    if parent.deleted_at is not None:
+    if parent_deleted:
         raise Invalid("A deleted comment takes no replies.",
                       {"parent_id": ["This comment was deleted."]})
-    return parent
+
+
+@cache
+def _lock_statement(dialect: str):
+    """The statement that locks the challenge of the pitch bound as `pitch_id` (the first
+    lock of the lock order), built once per database.
+
+    PostgreSQL locks the row (FOR NO KEY UPDATE, as exchange.rows does); SQLite has no row
+    locks, so a no-op UPDATE takes its database write lock instead."""
+    challenge_id = (select(Pitch.challenge_id).where(Pitch.id == bindparam("pitch_id"))
+                    .scalar_subquery())
+    if dialect == "sqlite":
+        return (update(Challenge).where(Challenge.id == challenge_id)
+                .values(id=Challenge.id))
+    return (select(Challenge.id).where(Challenge.id == challenge_id)
+            .with_for_update(key_share=True))
+
+
+@cache
+def _posting_facts(is_admin: bool, replying: bool):
+    """What posting on the pitch bound as `pitch_id` needs, in one SELECT built once per
+    shape: the pitch's and its challenge's status, whether the user bound as `user_id`
+    may see it and moderates it, and, for a reply, the comment replied to."""
+    user_id = bindparam("user_id")
+    columns = [Pitch.challenge_id, Pitch.status, Challenge.status.label("challenge_status"),
+               challenge_policy.visible_to_user_id(user_id).label("visible"),
+               policy.may_moderate_in_sql(user_id, is_admin).label("moderator")]
+    statement = select(*columns).join(Challenge, Challenge.id == Pitch.challenge_id)
+    if replying:
+        parent = aliased(Comment)
+        statement = (statement.add_columns(parent.pitch_id.label("parent_pitch_id"),
+                                           parent.deleted_at.label("parent_deleted_at"))
+                     .outerjoin(parent, and_(parent.id == bindparam("parent_id"),
+                                             parent.pitch_id == Pitch.id)))
+    return statement.where(Pitch.id == bindparam("pitch_id"))
+
+
+@cache
+def _insert_statement():
+    """A new comment, returning its id; built once."""
+    return insert(Comment).returning(Comment.id)
 
 
 def post(user, pitch_id: int, fields: dict) -> dict:
-    """Comment on a pitch, or reply to one of its comments; counts follow."""
-    pitch = pitches.get_visible(pitch_id, user)
-    rows.lock(Challenge, pitch.challenge_id)  # the lock order: challenge, then comments
-    _check_open_for_comments(pitch)
+    """Comment on a pitch, or reply to one of its comments; counts follow. The pitch's
+    challenge is locked first (the lock order: challenge, then comments): every writer of
+    its comments takes that lock, so what is read after it stays true until commit."""
+    # Nothing is pending in the session: the statements run on its connection directly.
+    run = db.session.connection().execute
+    run(_lock_statement(db.session.get_bind().dialect.name), {"pitch_id": pitch_id})
     parent_id = fields.get("parent_id")
+    facts = run(
+        _posting_facts(bool(user.is_admin), parent_id is not None),
+        {"pitch_id": pitch_id, "user_id": user.id, "parent_id": parent_id}).first()
+    if facts is None or not facts.visible:
+        raise NotFound("No such pitch.")
+    _refuse_closed(facts.status, facts.challenge_status)
     if parent_id is not None:
-        _check_parent(pitch, parent_id)
-        _count_replies(parent_id, 1)
-    comment = Comment(pitch_id=pitch.id, author_id=user.id, parent_id=parent_id,
-                      body=fields["body"], status="visible", reply_count=0, flag_count=0)
-    db.session.add(comment)
-    count_shown(pitch.id, pitch.challenge_id, 1)
+        _refuse_parent(facts.parent_pitch_id, facts.parent_deleted_at is not None, pitch_id)
+        run(_count_replies_statement(), {"comment_id": parent_id, "delta": 1})
+    now = utcnow()
+    written = {"pitch_id": pitch_id, "author_id": user.id, "parent_id": parent_id,
+               "body": fields["body"], "status": "visible", "reply_count": 0, "flag_count": 0,
+               "created_at": now, "edited_at": None, "deleted_at": None, "moderated_at": None}
+    comment_id = run(_insert_statement(), written).scalar_one()
+    count_shown(pitch_id, facts.challenge_id, 1, run)
+    # What was written is what the caller sees: nothing is read back (and the author is
+    # read before commit expires them).
+    seen = present(Comment(id=comment_id, **written, author=user),
+                   moderator=bool(facts.moderator))
     db.session.commit()
-    return _as_seen_by(user, comment)
+    return seen
 
 
 def edit(user, comment_id: int, body: str) -> dict:

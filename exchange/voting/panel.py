@@ -36,9 +36,10 @@ def sits_on_panel(user, challenge: Challenge) -> bool:
     return db.session.get(PanelMember, (challenge.id, user.id)) is not None
 
 
-def sits_on_panel_in_sql(user_id: int):
-    """SQL condition, the same rule as `sits_on_panel` for a query of one challenge: read
-    with the facts a rating needs, in their one query."""
+def sits_on_panel_in_sql(user_id):
+    """SQL condition, the same rule as `sits_on_panel` for a query of one challenge and one
+    person (an id, or a bind parameter): read with the facts a rating needs, in their one
+    query."""
     officer = (select(Membership.user_id)
                .join(Organisation, Organisation.id == Membership.organisation_id)
                .where(Membership.user_id == user_id,

@@ -64,10 +64,10 @@ def belonged_while_open(challenge: Challenge, organisation_ids, user_ids=None) -
     return {tuple(row) for row in db.session.execute(periods.union(current))}
 
 
-def belonged_while_open_in_sql(user_id: int, organisations, opened):
-    """SQL condition, the same rule as `belonged_while_open` for one person: they belong
-    to `organisations` (a column, or a select of ids) now, or belonged at any time since
-    `opened`."""
+def belonged_while_open_in_sql(user_id, organisations, opened):
+    """SQL condition, the same rule as `belonged_while_open` for one person (an id, or a
+    bind parameter so the statement is built once): they belong to `organisations` (a
+    column, or a select of ids) now, or belonged at any time since `opened`."""
     def among(column):
         return (column.in_(organisations) if isinstance(organisations, Select)
                 else column == organisations)
@@ -80,11 +80,11 @@ def belonged_while_open_in_sql(user_id: int, organisations, opened):
     return or_(period.exists(), current.exists())
 
 
-def rating_conflicts_in_sql(user_id: int) -> dict:
+def rating_conflicts_in_sql(user_id) -> dict:
     """SQL conditions, for a query of one pitch joined to its challenge, answering what the
-    rules ask about one person's rating of it: `own` (may_rate says no), `competes`, and
-    `declared` (see the rules below), so a rating reads them in the query it reads the
-    pitch with."""
+    rules ask about one person's rating of it (`user_id`: an id, or a bind parameter):
+    `own` (may_rate says no), `competes`, and `declared` (see the rules below), so a
+    rating reads them in the query it reads the pitch with."""
     opened = func.coalesce(Challenge.opened_at, Challenge.created_at)
     pitching = aliased(Pitch)
     # Correlated by hand: nested in EXISTS(... IN (...)), SQLAlchemy's automatic

@@ -1,5 +1,7 @@
 """Voting: rating pitches, and ranking them by their stored tallies."""
-from sqlalchemy import and_, delete, insert, select
+from functools import cache
+
+from sqlalchemy import and_, bindparam, delete, insert, select
 from sqlalchemy.orm import lazyload
 
 from exchange import rows
@@ -20,30 +22,38 @@ from exchange.voting.models import (
 )
 
 
-def _rating_facts(user, pitch_id: int):
-    """Everything the rules need to judge the caller's rating of a pitch, in one SELECT:
-    the pitch and its challenge, whether the caller may see it, their membership conflicts,
-    panel seat and declared conflict, their rating so far and how many of the challenge's
-    pitches they rated."""
-    conflicts = policy.rating_conflicts_in_sql(user.id)
+@cache
+def _rating_facts():
+    """Everything the rules need to judge the rating of the pitch bound as `pitch_id` by
+    the person bound as `user_id`, in one SELECT built once: the pitch and its challenge,
+    whether they may see it, their membership conflicts, panel seat and declared conflict,
+    their rating so far and how many of the challenge's pitches they rated."""
+    user_id = bindparam("user_id")
+    conflicts = policy.rating_conflicts_in_sql(user_id)
     return (
         select(Pitch.id, Pitch.challenge_id, Pitch.status,
                Challenge.status.label("challenge_status"), Challenge.network_salt,
                Challenge.min_account_age_hours,
-               challenge_policy.visible_to_user_id(user.id).label("visible"),
+               challenge_policy.visible_to_user_id(user_id).label("visible"),
                PitchTally.pitch_id.label("tallied"),
                Rating.id.label("rating_id"), Rating.stars, Rating.is_panel,
                Rating.excluded_reason, Rating.created_at, Rating.account_age_hours,
                ChallengeRater.ratings.label("rated_pitches"),
                conflicts["own"].label("own"), conflicts["competes"].label("competes"),
                conflicts["declared"].label("declared"),
-               panel.sits_on_panel_in_sql(user.id).label("on_panel"))
+               panel.sits_on_panel_in_sql(user_id).label("on_panel"))
         .join(Challenge, Challenge.id == Pitch.challenge_id)
         .outerjoin(PitchTally, PitchTally.pitch_id == Pitch.id)
-        .outerjoin(Rating, and_(Rating.pitch_id == Pitch.id, Rating.user_id == user.id))
+        .outerjoin(Rating, and_(Rating.pitch_id == Pitch.id, Rating.user_id == user_id))
         .outerjoin(ChallengeRater, and_(ChallengeRater.challenge_id == Pitch.challenge_id,
-                                        ChallengeRater.user_id == user.id))
-        .where(Pitch.id == pitch_id))
+                                        ChallengeRater.user_id == user_id))
+        .where(Pitch.id == bindparam("pitch_id")))
+
+
+def _read_facts(user, pitch_id: int):
+    """The facts of `_rating_facts` for this person and pitch (None: no such pitch)."""
+    return db.session.connection().execute(
+        _rating_facts(), {"user_id": user.id, "pitch_id": pitch_id}).first()
 
 
 def _open_for_rating(user, pitch_id: int):
@@ -51,11 +61,8 @@ def _open_for_rating(user, pitch_id: int):
     challenge's ratings, and the shortlist publisher, takes it first), then read the facts
     and check, in this order: visible (404), not their own organisation's (403), submitted
     and the challenge taking ratings (409)."""
-    locked = db.session.execute(
-        tallies.lock_statement(select(Pitch.challenge_id).where(Pitch.id == pitch_id)
-                               .scalar_subquery()),
-        execution_options=tallies.NO_SYNC).scalar_one_or_none()
-    facts = db.session.execute(_rating_facts(user, pitch_id)).first()
+    locked = tallies.lock_of_pitch(pitch_id)
+    facts = _read_facts(user, pitch_id)
     if facts is None or not facts.visible:
         raise NotFound("No such pitch.")
     if locked is None or facts.tallied is None:
@@ -63,7 +70,7 @@ def _open_for_rating(user, pitch_id: int):
         # services may lack them.
         tallies.lock_challenge(facts.challenge_id)
         tallies.create_missing(facts.challenge_id)
-        facts = db.session.execute(_rating_facts(user, pitch_id)).first()
+        facts = _read_facts(user, pitch_id)
     policy.check_not_own(bool(facts.own))
     if facts.status != "submitted":
         raise Conflict("This pitch was withdrawn; it can no longer be rated.")
@@ -74,16 +81,43 @@ def _open_for_rating(user, pitch_id: int):
 
 
 def _count_rater(facts, user_id: int, delta: int, changes: tallies.Changes) -> None:
-    statement, raters = tallies.rater_statement(facts.challenge_id, user_id,
-                                                facts.rated_pitches, delta)
-    db.session.execute(statement, execution_options=tallies.NO_SYNC)
-    changes.raters(raters)
+    """Move the person's count of rated pitches on the challenge, and its raters."""
+    changes.raters(tallies.count_rater(facts.challenge_id, user_id, facts.rated_pitches, delta))
+
+
+# What a changed rating overwrites; the rest (its id, who, which pitch, when first given)
+# stays.
+KEPT = ("stars", "is_panel", "updated_at", "excluded_reason", "account_age_hours",
+        "network_hash")
+
+
+@cache
+def _upsert_statement(dialect: str):
+    """Give or replace one person's rating of one pitch: an upsert on (pitch_id, user_id),
+    built once per database, whose values are bound by name."""
+    statement = rows.upsert(Rating)
+    return statement.on_conflict_do_update(
+        index_elements=["pitch_id", "user_id"],
+        set_={name: getattr(statement.excluded, name) for name in KEPT})
+
+
+@cache
+def _delete_statement():
+    """Delete the rating bound as `rating_id`; built once."""
+    return delete(Rating).where(Rating.id == bindparam("rating_id"))
+
+
+@cache
+def _change_statement():
+    """One entry of a rating's change record; built once."""
+    return insert(RatingChange)
 
 
 def _record_change(pitch_id: int, user_id: int, stars: int | None, network_hash, now) -> None:
-    db.session.execute(insert(RatingChange).values(pitch_id=pitch_id, user_id=user_id,
-                                                   stars=stars, network_hash=network_hash,
-                                                   changed_at=now))
+    """Add the change (stars None: taken back) to the rating's change record."""
+    db.session.connection().execute(_change_statement(), {
+        "pitch_id": pitch_id, "user_id": user_id, "stars": stars,
+        "network_hash": network_hash, "changed_at": now})
 
 
 def rate(user, pitch_id: int, stars: int, client_address: str | None = None) -> dict:
@@ -104,12 +138,10 @@ def rate(user, pitch_id: int, stars: int, client_address: str | None = None) -> 
                             declared=bool(facts.declared), too_new=policy.too_new(facts, age))
     is_panel = bool(facts.on_panel)
     network_hash = signals.network_hash(facts, client_address)
-    kept = {"stars": stars, "is_panel": is_panel, "updated_at": now, "excluded_reason": reason,
-            "account_age_hours": age, "network_hash": network_hash}
-    statement = rows.upsert(Rating).values(pitch_id=pitch_id, user_id=user.id, created_at=now,
-                                           **kept)
-    db.session.execute(statement.on_conflict_do_update(index_elements=["pitch_id", "user_id"],
-                                                       set_=kept))
+    db.session.connection().execute(_upsert_statement(db.session.get_bind().dialect.name), {
+        "pitch_id": pitch_id, "user_id": user.id, "created_at": now, "stars": stars,
+        "is_panel": is_panel, "updated_at": now, "excluded_reason": reason,
+        "account_age_hours": age, "network_hash": network_hash})
     changes = tallies.Changes()
     if rated_before:
         changes.rating(pitch_id, submitted=True, is_panel=facts.is_panel, stars=facts.stars,
@@ -147,8 +179,7 @@ def unrate(user, pitch_id: int, client_address: str | None = None) -> None:
     changes.rating(pitch_id, submitted=True, is_panel=facts.is_panel, stars=facts.stars,
                    reason=facts.excluded_reason, delta=-1)
     _count_rater(facts, user.id, -1, changes)
-    db.session.execute(delete(Rating).where(Rating.id == facts.rating_id),
-                       execution_options=tallies.NO_SYNC)
+    db.session.connection().execute(_delete_statement(), {"rating_id": facts.rating_id})
     changes.write(facts.challenge_id)
     _record_change(pitch_id, user.id, None, signals.network_hash(facts, client_address),
                    utcnow())

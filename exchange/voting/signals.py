@@ -9,6 +9,7 @@ guessed address against a hash.
 import hashlib
 import hmac
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import Signer
@@ -26,10 +27,16 @@ def account_age_hours(account_created_at: datetime, rated_at: datetime) -> float
 
 
 def _network_key() -> bytes:
+    return _derived_key(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=8)
+def _derived_key(secret_key) -> bytes:
     # itsdangerous (which Flask's own cookies use) derives a purpose-bound key as
-    # HMAC(SECRET_KEY, purpose): SECRET_KEY itself never keys the hash.
-    return Signer(current_app.config["SECRET_KEY"], salt=NETWORK_HASH_PURPOSE,
-                  key_derivation="hmac", digest_method=hashlib.sha256).derive_key()
+    # HMAC(SECRET_KEY, purpose): SECRET_KEY itself never keys the hash. Derived once per
+    # key, not per rating.
+    return Signer(secret_key, salt=NETWORK_HASH_PURPOSE, key_derivation="hmac",
+                  digest_method=hashlib.sha256).derive_key()
 
 
 def network_hash(challenge: Challenge, client_address: str | None) -> str | None:

@@ -9,8 +9,9 @@ challenge's tally row is locked (`lock_challenge`), so parallel ratings never do
 changes; `recount` rebuilds everything from the ratings for `flask reconcile-tallies`.
 """
 from collections import Counter, defaultdict
+from functools import cache
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from exchange.challenges.models import Challenge
 from exchange.extensions import db
@@ -64,18 +65,42 @@ def create_missing(challenge_id: int | None = None) -> int:
     return max(made, 0)
 
 
-def lock_statement(challenge_id_expression):
-    """The one statement that locks a challenge's tally row, whose id may be a subquery.
+def _dialect() -> str:
+    """The name of the database in use ('sqlite', 'postgresql')."""
+    return db.session.get_bind().dialect.name
+
+
+@cache
+def _lock_statements(dialect: str) -> dict:
+    """The statements that lock a challenge's tally row, built once per database: by the
+    challenge's id (bound as `locked_challenge_id`) or by one of its pitches' (bound as
+    `locked_pitch_id`); each returns the locked challenge's id.
 
     PostgreSQL takes a row lock (FOR UPDATE); SQLite has no row locks, so a no-op UPDATE
     takes its database write lock instead. Either way the challenge's rating writers queue.
     """
-    where = ChallengeTally.challenge_id == challenge_id_expression
-    if db.session.get_bind().dialect.name == "sqlite":
-        return (update(ChallengeTally).where(where)
-                .values(challenge_id=ChallengeTally.challenge_id)
-                .returning(ChallengeTally.challenge_id))
-    return select(ChallengeTally.challenge_id).where(where).with_for_update()
+    of_pitch = (select(Pitch.challenge_id).where(Pitch.id == bindparam("locked_pitch_id"))
+                .scalar_subquery())
+    statements = {}
+    for by, challenge_id in (("challenge", bindparam("locked_challenge_id")),
+                             ("pitch", of_pitch)):
+        where = ChallengeTally.challenge_id == challenge_id
+        if dialect == "sqlite":
+            statements[by] = (update(ChallengeTally).where(where)
+                              .values(challenge_id=ChallengeTally.challenge_id)
+                              .returning(ChallengeTally.challenge_id))
+        else:
+            statements[by] = (select(ChallengeTally.challenge_id).where(where)
+                              .with_for_update())
+    return statements
+
+
+def lock_of_pitch(pitch_id: int) -> int | None:
+    """Lock the tally row of the pitch's challenge in one statement; returns the
+    challenge's id, or None when there is no such pitch or its challenge has no tally row
+    (nothing is locked then)."""
+    return db.session.connection().execute(_lock_statements(_dialect())["pitch"],
+                                           {"locked_pitch_id": pitch_id}).scalar_one_or_none()
 
 
 def lock_challenge(challenge_id: int) -> None:
@@ -83,11 +108,12 @@ def lock_challenge(challenge_id: int) -> None:
     challenge's missing tally rows first if there are any. Every writer of a challenge's
     ratings, tallies, raters or panel, and the shortlist publisher, takes this lock first
     (after the challenge row itself, when it locks that too)."""
-    locked = db.session.execute(lock_statement(challenge_id),
-                                execution_options=NO_SYNC).scalar_one_or_none()
+    lock = _lock_statements(_dialect())["challenge"]
+    params = {"locked_challenge_id": challenge_id}
+    locked = db.session.execute(lock, params, execution_options=NO_SYNC).scalar_one_or_none()
     if locked is None:
         create_missing(challenge_id)
-        db.session.execute(lock_statement(challenge_id), execution_options=NO_SYNC)
+        db.session.execute(lock, params, execution_options=NO_SYNC)
 
 
 def ratings_changed(challenge_id: int) -> None:
@@ -137,32 +163,78 @@ class Changes:
         self.challenge["rater_count"] += delta
 
     def write(self, challenge_id: int) -> None:
+        """One UPDATE per changed pitch tally, then the challenge's; each statement is
+        built once per set of columns it changes, and a request binds the changes."""
+        run = db.session.connection().execute
         for pitch_id in sorted(self.pitches):
-            values = {getattr(PitchTally, name): getattr(PitchTally, name) + change
-                      for name, change in self.pitches[pitch_id].items() if change}
-            if values:
-                db.session.execute(update(PitchTally).where(PitchTally.pitch_id == pitch_id)
-                                   .values(values), execution_options=NO_SYNC)
-        values = {getattr(ChallengeTally, name): getattr(ChallengeTally, name) + change
-                  for name, change in self.challenge.items() if change}
-        values[ChallengeTally.ratings_version] = ChallengeTally.ratings_version + 1
-        db.session.execute(update(ChallengeTally)
-                           .where(ChallengeTally.challenge_id == challenge_id)
-                           .values(values), execution_options=NO_SYNC)
+            changed = {name: change for name, change in self.pitches[pitch_id].items()
+                       if change}
+            if changed:
+                run(_pitch_tally_update(tuple(sorted(changed))),
+                    {"tally_pitch_id": pitch_id} | _bound_changes(changed))
+        changed = {name: change for name, change in self.challenge.items() if change}
+        run(_challenge_tally_update(tuple(sorted(changed))),
+            {"tally_challenge_id": challenge_id} | _bound_changes(changed))
         _expire_loaded(challenge_id, set(self.pitches))
 
 
-def rater_statement(challenge_id: int, user_id: int, ratings_before: int | None, delta: int):
-    """The one statement that keeps a person's count of rated pitches on a challenge, from
-    what it was (None: no row); returns (statement, change of the challenge's raters)."""
-    where = (ChallengeRater.challenge_id == challenge_id, ChallengeRater.user_id == user_id)
+def _bound_changes(changed: dict) -> dict:
+    """The changes as the parameters `_added` binds."""
+    return {f"change_{name}": change for name, change in changed.items()}
+
+
+def _added(model, names: tuple[str, ...]) -> dict:
+    """column = column + :change_<column>, for each named column."""
+    return {getattr(model, name): getattr(model, name) + bindparam(f"change_{name}")
+            for name in names}
+
+
+@cache
+def _pitch_tally_update(names: tuple[str, ...]):
+    """Move these columns of the pitch tally bound as `tally_pitch_id`; built once each."""
+    return (update(PitchTally).where(PitchTally.pitch_id == bindparam("tally_pitch_id"))
+            .values(_added(PitchTally, names)))
+
+
+@cache
+def _challenge_tally_update(names: tuple[str, ...]):
+    """Move these columns of the challenge tally bound as `tally_challenge_id`, and its
+    ratings version; built once each."""
+    # Whatever is written here changed the challenge's ratings: its version moves too.
+    values = _added(ChallengeTally, names)
+    values[ChallengeTally.ratings_version] = ChallengeTally.ratings_version + 1
+    return (update(ChallengeTally)
+            .where(ChallengeTally.challenge_id == bindparam("tally_challenge_id"))
+            .values(values))
+
+
+@cache
+def _rater_statements() -> dict:
+    """A person's count of rated pitches on a challenge: made, removed, or moved by a
+    bound `change`; built once."""
+    where = (ChallengeRater.challenge_id == bindparam("rater_challenge_id"),
+             ChallengeRater.user_id == bindparam("rater_user_id"))
+    return {"first": insert(ChallengeRater).values(
+                challenge_id=bindparam("rater_challenge_id"),
+                user_id=bindparam("rater_user_id"), ratings=1),
+            "last": delete(ChallengeRater).where(*where),
+            "more": update(ChallengeRater).where(*where)
+            .values(ratings=ChallengeRater.ratings + bindparam("change"))}
+
+
+def count_rater(challenge_id: int, user_id: int, ratings_before: int | None,
+                delta: int) -> int:
+    """Keep a person's count of rated pitches on a challenge, in one statement, from what
+    it was (None: no row); returns the change of the challenge's raters."""
+    params = {"rater_challenge_id": challenge_id, "rater_user_id": user_id, "change": delta}
     if delta > 0 and ratings_before is None:
-        return (insert(ChallengeRater).values(challenge_id=challenge_id, user_id=user_id,
-                                              ratings=1), 1)
-    if delta < 0 and ratings_before == 1:
-        return delete(ChallengeRater).where(*where), -1
-    return (update(ChallengeRater).where(*where)
-            .values(ratings=ChallengeRater.ratings + delta), 0)
+        which, raters = "first", 1
+    elif delta < 0 and ratings_before == 1:
+        which, raters = "last", -1
+    else:
+        which, raters = "more", 0
+    db.session.connection().execute(_rater_statements()[which], params)
+    return raters
 
 
 def remove_ratings(user_id: int, ratings) -> None:
