@@ -479,11 +479,30 @@ def _write_in_bulk(table, rows: list[dict]) -> None:
 
 
 def _rebuild_challenge_raters() -> None:
-    db.session.execute(delete(ChallengeRater), execution_options=NO_SYNC)
-    db.session.execute(
-        insert(ChallengeRater).from_select(
+    """Rewrite who rated on each challenge, for the challenges where it differs from the
+    ratings only: rewriting a million rows takes PostgreSQL about twenty seconds (two
+    foreign keys and two indexes per row), comparing them one or two."""
+    expected = (select(Pitch.challenge_id, Rating.user_id, func.count().label("ratings"))
+                .join(Rating, Rating.pitch_id == Pitch.id)
+                .group_by(Pitch.challenge_id, Rating.user_id))
+    in_key_order = (Pitch.challenge_id, Rating.user_id)  # the primary key's index grows at its end
+    if db.session.scalar(select(ChallengeRater.challenge_id).limit(1)) is None:
+        # Nothing stored yet (a bulk load): nothing to compare, everything to write.
+        db.session.execute(insert(ChallengeRater).from_select(
+            ["challenge_id", "user_id", "ratings"], expected.order_by(*in_key_order)),
+            execution_options=NO_SYNC)
+        return
+    stored = select(ChallengeRater.challenge_id, ChallengeRater.user_id, ChallengeRater.ratings)
+    drifted: set[int] = set()
+    for difference in (expected.except_(stored), stored.except_(expected)):
+        found = difference.subquery()
+        drifted.update(db.session.scalars(select(found.c.challenge_id).distinct()))
+    drifted_ids = sorted(drifted)
+    for start in range(0, len(drifted_ids), 500):
+        ids = drifted_ids[start:start + 500]
+        db.session.execute(delete(ChallengeRater).where(ChallengeRater.challenge_id.in_(ids)),
+                           execution_options=NO_SYNC)
+        db.session.execute(insert(ChallengeRater).from_select(
             ["challenge_id", "user_id", "ratings"],
-            select(Pitch.challenge_id, Rating.user_id, func.count())
-            .join(Rating, Rating.pitch_id == Pitch.id)
-            .group_by(Pitch.challenge_id, Rating.user_id)),
-        execution_options=NO_SYNC)
+            expected.where(Pitch.challenge_id.in_(ids)).order_by(*in_key_order)),
+            execution_options=NO_SYNC)
