@@ -76,17 +76,34 @@ SQL = {
     "lock_pitch_sqlite":
         "UPDATE challenge_tallies SET challenge_id = challenge_id "
         "WHERE challenge_id = (SELECT challenge_id FROM pitches WHERE id = :pitch_id)",
+    # The rules' reads of voting/policy.py and voting/panel.py, in the one query that reads
+    # the pitch: `own` organisation (belongs now, or belonged since the challenge opened),
+    # `competes` (the same, for any supplier with a submitted pitch on the challenge),
+    # `declared` (a panel member's conflict with this pitch), `on_panel` (an officer of the
+    # owning verified council, or an invited expert), and the rating so far.
     "rating_context":
-        "SELECT p.challenge_id, p.status, c.status AS challenge_status, c.opened_at, "
+        "SELECT p.challenge_id, p.status, c.status AS challenge_status, "
         "c.min_account_age_hours, c.network_salt, "
-        "(SELECT count(*) FROM membership_periods m WHERE m.user_id = :user_id "
-        " AND m.organisation_id = p.supplier_id "
-        " AND (m.left_at IS NULL OR m.left_at >= c.opened_at)) AS belonged, "
-        "(SELECT count(*) FROM panel_members pm WHERE pm.challenge_id = c.id "
-        " AND pm.user_id = :user_id) + (SELECT count(*) FROM memberships m "
-        " WHERE m.organisation_id = c.council_id AND m.user_id = :user_id) AS on_panel, "
-        "(SELECT count(*) FROM panel_conflicts pc WHERE pc.pitch_id = p.id "
-        " AND pc.user_id = :user_id) AS declared_conflict, "
+        "(EXISTS (SELECT 1 FROM membership_periods m WHERE m.user_id = :user_id "
+        "  AND m.organisation_id = p.supplier_id "
+        "  AND (m.left_at IS NULL OR m.left_at >= coalesce(c.opened_at, c.created_at))) "
+        " OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id "
+        "  AND m.organisation_id = p.supplier_id)) AS own, "
+        "(EXISTS (SELECT 1 FROM membership_periods m WHERE m.user_id = :user_id "
+        "  AND m.organisation_id IN (SELECT s.supplier_id FROM pitches s "
+        "   WHERE s.challenge_id = c.id AND s.status = 'submitted') "
+        "  AND (m.left_at IS NULL OR m.left_at >= coalesce(c.opened_at, c.created_at))) "
+        " OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id "
+        "  AND m.organisation_id IN (SELECT s.supplier_id FROM pitches s "
+        "   WHERE s.challenge_id = c.id AND s.status = 'submitted'))) AS competes, "
+        "EXISTS (SELECT 1 FROM panel_conflicts pc WHERE pc.challenge_id = c.id "
+        " AND pc.user_id = :user_id AND pc.pitch_id = p.id) AS declared, "
+        "(EXISTS (SELECT 1 FROM panel_members pm WHERE pm.challenge_id = c.id "
+        "  AND pm.user_id = :user_id) "
+        " OR EXISTS (SELECT 1 FROM memberships m JOIN organisations o "
+        "  ON o.id = m.organisation_id WHERE m.organisation_id = c.council_id "
+        "  AND m.user_id = :user_id AND o.kind = 'council' AND o.status = 'verified')) "
+        " AS on_panel, "
         "r.stars AS old_stars, r.is_panel AS old_panel, r.excluded_reason AS old_reason, "
         "r.created_at AS first_rated, r.account_age_hours AS old_age "
         "FROM pitches p JOIN challenges c ON c.id = p.challenge_id "
@@ -414,7 +431,7 @@ def create(url: str | None = None) -> Flask:
                 "pitch_id": pitch_id, "user_id": user["id"]}).mappings().first()
             if context is None:
                 return problem(404, "No such pitch.")
-            if context["belonged"]:
+            if context["own"]:
                 return problem(403, "Nobody rates a pitch of an organisation they belong to.")
             if context["status"] != "submitted" \
                     or context["challenge_status"] not in RATINGS_WHILE:
@@ -422,10 +439,10 @@ def create(url: str | None = None) -> Flask:
             now = datetime.now(UTC).replace(tzinfo=None)
             is_panel = bool(context["on_panel"])
             previous = context["old_stars"] is not None
-            age = context["old_age"] if previous and context["old_age"] is not None else (
+            age = context["old_age"] if previous and context["old_age"] is not None else max(
                 ((_time(context["first_rated"]) if previous else now)
-                 - _time(user["created_at"])).total_seconds() / 3600)
-            reason = ("conflict_of_interest" if is_panel and context["declared_conflict"]
+                 - _time(user["created_at"])).total_seconds() / 3600, 0.0)
+            reason = ("conflict_of_interest" if context["competes"] or context["declared"]
                       else "new_account" if age < context["min_account_age_hours"] else None)
             prefix = ".".join((request.remote_addr or "").split(".")[:3])
             network_hash = hmac.new(network_key, f"{context['network_salt']}{prefix}".encode(),

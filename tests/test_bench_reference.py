@@ -4,7 +4,9 @@ drifts from the other silently. No server, no wrk: both apps through Flask's tes
 
 Always on a SQLite file of its own: the generator needs an empty database.
 """
+import hashlib
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,96 @@ def test_comments_by_either_are_counted_on_the_pitch_and_the_challenge(world):
     counted = _counts(url, "SELECT count(*) FROM comments m JOIN pitches p ON "
                            "p.id = m.pitch_id WHERE p.challenge_id = 1")[0][0]
     assert _counts(url, "SELECT comment_count FROM challenges WHERE id = 1") == [(counted,)]
+
+
+def _person(connection, user_id: int, created_at) -> dict:
+    """A person with a bearer token, made by hand: the generated ones belong nowhere."""
+    secret = f"oix_reference_rules_{user_id:06d}"
+    connection.execute(text(
+        "INSERT INTO users (id, email, password_hash, display_name, is_admin, created_at) "
+        "VALUES (:id, :email, 'x', 'Rules', false, :created)"),
+        {"id": user_id, "email": f"rules{user_id}@bench.example.org", "created": created_at})
+    connection.execute(text(
+        "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at) "
+        "VALUES (:id, 'rules', :prefix, :hash, :created)"),
+        {"id": user_id, "prefix": secret[:12], "created": created_at,
+         "hash": hashlib.sha256(secret.encode()).hexdigest()})
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def _joins(connection, user_id: int, organisation_id: int, left_at=None) -> None:
+    """A membership now (left_at None), or only a past period that ended at left_at."""
+    joined = generate.BASE_TIME - timedelta(days=300)
+    connection.execute(text(
+        "INSERT INTO membership_periods (organisation_id, user_id, role, joined_at, left_at) "
+        "VALUES (:org, :user, 'member', :joined, :left)"),
+        {"org": organisation_id, "user": user_id, "joined": joined, "left": left_at})
+    if left_at is None:
+        connection.execute(text(
+            "INSERT INTO memberships (organisation_id, user_id, role, created_at) "
+            "VALUES (:org, :user, 'member', :joined)"),
+            {"org": organisation_id, "user": user_id, "joined": joined})
+
+
+def test_both_apps_judge_a_rating_by_the_same_rules(world):
+    _, exchange, bare, url = world
+    engine = create_engine(url)
+    old, new = generate.BASE_TIME - timedelta(days=400), datetime.now(UTC).replace(tzinfo=None)
+    with engine.begin() as connection:
+        # An open challenge other than the hot one, where every supplier pitches.
+        challenge_id, council_id = connection.execute(text(
+            "SELECT id, council_id FROM challenges WHERE status = 'open' ORDER BY id")).first()
+        pitch_of = {supplier: pitch for pitch, supplier in connection.execute(text(
+            f"SELECT id, supplier_id FROM pitches WHERE challenge_id = {challenge_id} "
+            f"ORDER BY id"))}
+        pitching, other = sorted(pitch_of)[:2]
+        connection.execute(text(f"UPDATE challenges SET min_account_age_hours = 24 "
+                                f"WHERE id = {challenge_id}"))
+        cases = {}  # case -> pitch, {app: headers}
+        for offset, app in enumerate(("exchange", "reference")):
+            base = 9000 + 10 * offset
+            people = {case: base + i for i, case in enumerate(
+                ("competes", "own", "former member", "declared", "officer", "expert",
+                 "new account"))}
+            headers = {case: _person(connection, user_id, new if case == "new account" else old)
+                       for case, user_id in people.items()}
+            _joins(connection, people["competes"], pitching)
+            _joins(connection, people["own"], pitching)
+            _joins(connection, people["former member"], pitching,
+                   left_at=generate.OPENED + timedelta(days=1))
+            _joins(connection, people["officer"], council_id)
+            for case in ("declared", "expert"):
+                connection.execute(text(
+                    "INSERT INTO panel_members (challenge_id, user_id, created_at) "
+                    "VALUES (:c, :u, :t)"), {"c": challenge_id, "u": people[case], "t": old})
+            connection.execute(text(
+                "INSERT INTO panel_conflicts (challenge_id, user_id, pitch_id, created_at) "
+                "VALUES (:c, :u, :p, :t)"),
+                {"c": challenge_id, "u": people["declared"], "p": pitch_of[other], "t": old})
+            for case in people:
+                pitch = pitch_of[pitching if case in ("own", "former member") else other]
+                cases.setdefault(case, [pitch, {}])[1][app] = headers[case]
+    engine.dispose()
+
+    answers = {}
+    for case, (pitch_id, headers) in cases.items():
+        for name, app in (("exchange", exchange), ("reference", bare)):
+            response = app.test_client().put(f"{API}/pitches/{pitch_id}/rating",
+                                              json={"stars": 4}, headers=headers[name])
+            body = response.get_json()
+            answers.setdefault(case, {})[name] = (
+                response.status_code, body.get("is_panel"), body.get("excluded_reason"))
+
+    assert {case: both["exchange"] for case, both in answers.items()} == {
+        "competes": (200, False, "conflict_of_interest"),
+        "own": (403, None, None),
+        "former member": (403, None, None),
+        "declared": (200, True, "conflict_of_interest"),
+        "officer": (200, True, None),
+        "expert": (200, True, None),
+        "new account": (200, False, "new_account"),
+    }
+    assert {case: both["reference"] for case, both in answers.items()} == \
+        {case: both["exchange"] for case, both in answers.items()}
+    with exchange.app_context():
+        assert tallies.recount() == []

@@ -29,7 +29,7 @@ from exchange.errors import NotAllowed
 from exchange.extensions import db
 from exchange.organisations.models import Membership, MembershipPeriod
 from exchange.pitches.models import Pitch
-from exchange.voting.models import PanelConflict
+from exchange.voting.models import PanelConflict, Rating
 
 CONFLICT_OF_INTEREST = "conflict_of_interest"
 NEW_ACCOUNT = "new_account"
@@ -191,3 +191,15 @@ def verdict(*, own: bool, competes: bool, declared: bool, too_new: bool) -> str 
     if too_new:
         return NEW_ACCOUNT
     return None
+
+
+def may_be_excluded_in_sql():
+    """SQL condition, for a query of ratings joined to their pitch's challenge, true for
+    every rating the rules above could exclude (and for many they do not): its rater
+    belongs or belonged to some organisation, declared a conflict somewhere, or rated
+    younger than the challenge's minimum age. Any other rating counts whatever the facts
+    of its challenge, so a recount re-judges only these. A new rule widens it."""
+    members = select(Membership.user_id).union(select(MembershipPeriod.user_id))
+    return or_(Rating.user_id.in_(members),
+               Rating.user_id.in_(select(PanelConflict.user_id)),
+               Rating.account_age_hours < Challenge.min_account_age_hours)
