@@ -2,7 +2,7 @@
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import lazyload
 
 from exchange import audit, events, rows, views
@@ -152,8 +152,9 @@ SORTS = {
             SortKey(Pitch.id, True, lambda p: p.id)],
 }
 # Orders by what voting counts ("most_rated", "score"). Pitches cannot import voting, so
-# voting fills this at start-up: each gives one page of the listing statement in its order.
-COUNTED_ORDERS: dict[str, Callable[[Challenge, Select, int, str | None], Page]] = {}
+# voting fills this at start-up: each gives one page of the challenge's pitches in one
+# status (`listing`), in its order.
+COUNTED_ORDERS: dict[str, Callable[[Challenge, str, int, str | None], Page]] = {}
 
 
 def listing(challenge: Challenge, status: str):
@@ -164,7 +165,17 @@ def listing(challenge: Challenge, status: str):
 def page_of_listing(challenge: Challenge, status: str, sort: str, limit: int,
                     cursor: str | None) -> Page:
     """One page of a challenge's pitches in one status, in the order `sort`."""
-    statement = listing(challenge, status)
     if sort in COUNTED_ORDERS:
-        return COUNTED_ORDERS[sort](challenge, statement, limit, cursor)
-    return paginate(statement, SORTS[sort], limit, cursor)
+        return COUNTED_ORDERS[sort](challenge, status, limit, cursor)
+    return paginate(listing(challenge, status), SORTS[sort], limit, cursor)
+
+
+def in_order(pitch_ids: list[int]) -> list[Pitch]:
+    """These pitches, in this order, in one query (and one for their tags); any since
+    deleted are left out."""
+    if not pitch_ids:
+        return []
+    found = db.session.scalars(select(Pitch).where(Pitch.id.in_(pitch_ids))
+                               .options(lazyload(Pitch.challenge)))
+    by_id = {pitch.id: pitch for pitch in found}
+    return [by_id[pitch_id] for pitch_id in pitch_ids if pitch_id in by_id]
