@@ -1,8 +1,9 @@
 """Challenges: posting, editing, their life, and finding them."""
 from collections.abc import Callable
 from datetime import datetime
+from types import SimpleNamespace
 
-from sqlalchemy import Select, func, literal, or_, select
+from sqlalchemy import Select, func, inspect, literal, or_, select
 
 from exchange import audit, events, views
 from exchange.challenges import lifecycle, policy
@@ -12,6 +13,7 @@ from exchange.errors import NotAllowed, NotFound
 from exchange.extensions import db
 from exchange.http.pagination import Page, SortKey, paginate
 from exchange.organisations import service as organisations
+from exchange.organisations.models import Organisation
 from exchange.organisations.policy import is_member
 
 NO_DEADLINE = datetime(9999, 12, 31)
@@ -148,30 +150,71 @@ def move(user, challenge_id: int, target: str) -> Challenge:
 
 
 SORTS = {
-    "new": [SortKey(Challenge.created_at, True, lambda c: c.created_at, datetime),
-            SortKey(Challenge.id, True, lambda c: c.id)],
+    "new": [SortKey(Challenge.created_at, True, lambda row: row.created_at, datetime),
+            SortKey(Challenge.id, True, lambda row: row.id)],
     "deadline": [SortKey(func.coalesce(Challenge.deadline, literal(NO_DEADLINE)), False,
-                         lambda c: c.deadline or NO_DEADLINE, datetime),
-                 SortKey(Challenge.id, False, lambda c: c.id)],
+                         lambda row: row.deadline or NO_DEADLINE, datetime),
+                 SortKey(Challenge.id, False, lambda row: row.id)],
 }
 # Orders by what voting counts ("popular"). Challenges cannot import voting, so voting
 # fills this at start-up: each takes the listing statement and gives the statement to
-# page (joined to its tallies) and the sort keys.
+# page (joined to its tallies, with their `rating_count` column) and the sort keys.
 COUNTED_ORDERS: dict[str, Callable[[Select], tuple[Select, list[SortKey]]]] = {}
+
+# What a listed challenge shows (ChallengeOut), read as plain rows: a list of them costs a
+# fraction of loading each as a Challenge with its council and tally.
+LISTED = (Challenge.id, Challenge.council_id, Organisation.name.label("council_name"),
+          Challenge.title, Challenge.summary, Challenge.description, Challenge.status,
+          Challenge.deadline, Challenge.shortlist_size, Challenge.min_ratings,
+          Challenge.prior_weight, Challenge.method, Challenge.panel_weight,
+          Challenge.min_account_age_hours, Challenge.pitch_count, Challenge.comment_count,
+          Challenge.view_count, Challenge.created_at, Challenge.updated_at,
+          Challenge.status_changed_at)
+
+
+class Listed(SimpleNamespace):
+    """A listed challenge as plain attributes, under the names a Challenge has; its
+    rating count (voting's) as `tally.rating_count`, no tally while it has none."""
+
+    @classmethod
+    def of(cls, row, tags: list[str]) -> "Listed":
+        listed = cls(**row._mapping)
+        listed.council = {"id": listed.council_id, "name": listed.__dict__.pop("council_name")}
+        listed.tags = tags
+        count = listed.__dict__.pop("rating_count")
+        listed.tally = None if count is None else SimpleNamespace(rating_count=count)
+        return listed
+
+
+def _with_rating_count(statement):
+    """The listing with the rating count voting keeps on each challenge's tally, reached
+    through `Challenge.tally` (challenges do not import voting)."""
+    tally = inspect(Challenge).relationships["tally"].mapper
+    return statement.outerjoin(Challenge.tally).add_columns(tally.columns["rating_count"])
 
 
 def page_of_listing(statement, sort: str, limit: int, cursor: str | None) -> Page:
-    """One page of a listing in the order `sort`."""
+    """One page of a listing in the order `sort`, as Listed challenges with their tags."""
     if sort in COUNTED_ORDERS:
         statement, keys = COUNTED_ORDERS[sort](statement)
     else:
-        keys = SORTS[sort]
-    return paginate(statement, keys, limit, cursor)
+        statement, keys = _with_rating_count(statement), SORTS[sort]
+    page = paginate(statement, keys, limit, cursor, whole_rows=True)
+    tags: dict[int, list[str]] = {row.id: [] for row in page.items}
+    if tags:
+        for challenge_id, tag in db.session.execute(
+                select(ChallengeTag.challenge_id, ChallengeTag.tag)
+                .where(ChallengeTag.challenge_id.in_(tags))
+                .order_by(ChallengeTag.challenge_id, ChallengeTag.tag)):
+            tags[challenge_id].append(tag)
+    page.items = [Listed.of(row, tags[row.id]) for row in page.items]
+    return page
 
 
 def listing(user, *, status=None, tag=None, council_id=None, q=None):
-    """The challenges `user` may see, filtered, as a select statement."""
-    statement = select(Challenge).where(policy.visible_to(user))
+    """The challenges `user` may see, filtered, as a select statement of LISTED rows."""
+    statement = (select(*LISTED).join(Organisation, Organisation.id == Challenge.council_id)
+                 .where(policy.visible_to(user)))
     if status:
         statement = statement.where(Challenge.status == status)
     if council_id:

@@ -18,16 +18,17 @@ from exchange.voting import live_ranking
 from exchange.voting.models import ChallengeTally, PitchTally
 
 # Served by ix_challenge_tallies_popular and ix_pitch_tallies_most_rated.
-POPULAR = [SortKey(ChallengeTally.rating_count, True, lambda c: c.tally.rating_count),
-           SortKey(ChallengeTally.challenge_id, True, lambda c: c.id)]
+POPULAR = [SortKey(ChallengeTally.rating_count, True, lambda row: row.rating_count),
+           SortKey(ChallengeTally.challenge_id, True, lambda row: row.id)]
 MOST_RATED = [SortKey(PitchTally.public_count, True, lambda p: p.tally.public_count),
               SortKey(PitchTally.pitch_id, True, lambda p: p.id)]
 
 
 def challenges_by_ratings(statement):
-    """A challenge listing, most counted public ratings first: (statement, sort keys)."""
+    """A challenge listing (rows), most counted public ratings first, with its
+    `rating_count` column: (statement, sort keys)."""
     return (statement.join(ChallengeTally, ChallengeTally.challenge_id == Challenge.id)
-            .options(contains_eager(Challenge.tally)), POPULAR)
+            .add_columns(ChallengeTally.rating_count), POPULAR)
 
 
 def pitches_by_ratings(challenge: Challenge, status: str, limit: int,
