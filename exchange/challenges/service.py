@@ -3,7 +3,7 @@ from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
 
-from sqlalchemy import Select, func, inspect, literal, or_, select
+from sqlalchemy import Select, bindparam, func, inspect, literal, or_, select
 from sqlalchemy.orm import lazyload
 
 from exchange import audit, events, views
@@ -199,6 +199,11 @@ def _with_rating_count(statement):
     return statement.outerjoin(Challenge.tally).add_columns(tally.columns["rating_count"])
 
 
+TAGS_OF = (select(ChallengeTag.challenge_id, ChallengeTag.tag)
+           .where(ChallengeTag.challenge_id.in_(bindparam("challenge_ids", expanding=True)))
+           .order_by(ChallengeTag.challenge_id, ChallengeTag.tag))
+
+
 def page_of_listing(statement, sort: str, limit: int, cursor: str | None) -> Page:
     """One page of a listing in the order `sort`, as Listed challenges with their tags."""
     if sort in COUNTED_ORDERS:
@@ -208,10 +213,7 @@ def page_of_listing(statement, sort: str, limit: int, cursor: str | None) -> Pag
     page = paginate(statement, keys, limit, cursor, whole_rows=True)
     tags: dict[int, list[str]] = {row.id: [] for row in page.items}
     if tags:
-        for challenge_id, tag in db.session.execute(
-                select(ChallengeTag.challenge_id, ChallengeTag.tag)
-                .where(ChallengeTag.challenge_id.in_(tags))
-                .order_by(ChallengeTag.challenge_id, ChallengeTag.tag)):
+        for challenge_id, tag in db.session.execute(TAGS_OF, {"challenge_ids": list(tags)}):
             tags[challenge_id].append(tag)
     page.items = [Listed.of(row, tags[row.id]) for row in page.items]
     return page

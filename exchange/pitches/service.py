@@ -4,7 +4,7 @@ from datetime import datetime
 from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import bindparam, inspect, select, update
 
 from exchange import audit, events, rows, views
 from exchange.challenges import lifecycle
@@ -140,9 +140,8 @@ def withdraw(user, pitch_id: int) -> Pitch:
 
 def view(user, pitch_id: int) -> "Shown":
     """Read a pitch, noting a view of it (written later, in a batch: exchange/views.py)."""
-    found = db.session.execute(_shown().join(Challenge, Challenge.id == Pitch.challenge_id)
-                               .where(Pitch.id == pitch_id,
-                                      challenge_policy.visible_to(user))).first()
+    found = db.session.execute(_shown_one().where(challenge_policy.visible_to(user)),
+                               {"pitch_id": pitch_id}).first()
     if found is None:
         raise NotFound("No such pitch.")
     views.seen(Pitch, found.id)
@@ -177,7 +176,7 @@ def in_order(pitch_ids: list[int]) -> list["Shown"]:
     since deleted are left out."""
     if not pitch_ids:
         return []
-    found = {row.id: row for row in db.session.execute(_shown().where(Pitch.id.in_(pitch_ids)))}
+    found = {row.id: row for row in db.session.execute(_shown_many(), {"pitch_ids": pitch_ids})}
     tags = _tags_of(list(found))
     return [Shown.of(found[pitch_id], tags[pitch_id]) for pitch_id in pitch_ids
             if pitch_id in found]
@@ -208,12 +207,28 @@ def _shown():
             .outerjoin(tally, tally.c.pitch_id == Pitch.id))
 
 
+# Statements built once, their ids bound per request: building one costs as much as
+# running it.
+@cache
+def _shown_one():
+    return (_shown().join(Challenge, Challenge.id == Pitch.challenge_id)
+            .where(Pitch.id == bindparam("pitch_id")))
+
+
+@cache
+def _shown_many():
+    return _shown().where(Pitch.id.in_(bindparam("pitch_ids", expanding=True)))
+
+
+TAGS_OF = (select(PitchTag.pitch_id, PitchTag.tag)
+           .where(PitchTag.pitch_id.in_(bindparam("pitch_ids", expanding=True)))
+           .order_by(PitchTag.pitch_id, PitchTag.tag))
+
+
 def _tags_of(pitch_ids: list[int]) -> dict[int, list[str]]:
     """The pitches' tags, each list in tag order, in one query."""
     tags: dict[int, list[str]] = {pitch_id: [] for pitch_id in pitch_ids}
-    for pitch_id, tag in db.session.execute(
-            select(PitchTag.pitch_id, PitchTag.tag).where(PitchTag.pitch_id.in_(pitch_ids))
-            .order_by(PitchTag.pitch_id, PitchTag.tag)):
+    for pitch_id, tag in db.session.execute(TAGS_OF, {"pitch_ids": pitch_ids}):
         tags[pitch_id].append(tag)
     return tags
 

@@ -1,4 +1,5 @@
-"""The live ranking of a challenge as domain objects, and the cache that keeps it cheap.
+"""The live ranking of a challenge as domain objects, and the caches that keep it and the
+pitch list's score order cheap.
 
 The ranking shows numbers (tallies, m), the settings and any overrides, each pitch's title
 and supplier, and integrity flags. Everything in it is either in the cache key (the
