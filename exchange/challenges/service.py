@@ -1,6 +1,7 @@
 """Challenges: posting, editing, their life, and finding them."""
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from types import SimpleNamespace
 
 from sqlalchemy import Select, bindparam, func, inspect, literal, or_, select
@@ -29,19 +30,20 @@ SETTINGS = ("shortlist_size", "min_ratings", "prior_weight", "method", "panel_we
 CONTENT = ("title", "summary", "description", "deadline", "tags")
 
 
+# Built once, the id bound per read: building a select costs about as much as running it.
+ONE = select(Challenge).where(Challenge.id == bindparam("challenge_id"))
+BARE = ONE.options(lazyload(Challenge.council), lazyload(Challenge.tag_rows))
+
+
 def get_visible(challenge_id: int, user, *, lock: bool = False,
                 bare: bool = False) -> Challenge:
     """The challenge if `user` may know it exists, else NotFound (404); `bare`: without
     its council and tags (a read of its pitches shows neither), one query the less."""
-    statement = select(Challenge).where(Challenge.id == challenge_id,
-                                        policy.visible_to(user))
-    if bare:
-        statement = statement.options(lazyload(Challenge.council),
-                                      lazyload(Challenge.tag_rows))
+    statement = (BARE if bare else ONE).where(policy.visible_to(user))
     if lock:
         # FOR NO KEY UPDATE, as exchange/rows.py explains.
         statement = statement.with_for_update(of=Challenge, key_share=True)
-    challenge = db.session.scalar(statement)
+    challenge = db.session.scalar(statement, {"challenge_id": challenge_id})
     if challenge is None:
         raise NotFound("No such challenge.")
     return challenge
@@ -177,6 +179,9 @@ LISTED = (Challenge.id, Challenge.council_id, Organisation.name.label("council_n
           Challenge.view_count, Challenge.created_at, Challenge.updated_at,
           Challenge.status_changed_at)
 
+# Built once: building a select costs about as much as running a small one.
+LISTING = select(*LISTED).join(Organisation, Organisation.id == Challenge.council_id)
+
 
 class Listed(SimpleNamespace):
     """A listed challenge as plain attributes, under the names a Challenge has; its
@@ -192,11 +197,16 @@ class Listed(SimpleNamespace):
         return listed
 
 
+@cache
+def _rating_count():
+    """The rating count voting keeps on a challenge's tally, reached through
+    `Challenge.tally` (challenges do not import voting)."""
+    return inspect(Challenge).relationships["tally"].mapper.columns["rating_count"]
+
+
 def _with_rating_count(statement):
-    """The listing with the rating count voting keeps on each challenge's tally, reached
-    through `Challenge.tally` (challenges do not import voting)."""
-    tally = inspect(Challenge).relationships["tally"].mapper
-    return statement.outerjoin(Challenge.tally).add_columns(tally.columns["rating_count"])
+    """The listing with each challenge's rating count (none without a tally row)."""
+    return statement.outerjoin(Challenge.tally).add_columns(_rating_count())
 
 
 TAGS_OF = (select(ChallengeTag.challenge_id, ChallengeTag.tag)
@@ -221,8 +231,7 @@ def page_of_listing(statement, sort: str, limit: int, cursor: str | None) -> Pag
 
 def listing(user, *, status=None, tag=None, council_id=None, q=None):
     """The challenges `user` may see, filtered, as a select statement of LISTED rows."""
-    statement = (select(*LISTED).join(Organisation, Organisation.id == Challenge.council_id)
-                 .where(policy.visible_to(user)))
+    statement = LISTING.where(policy.visible_to(user))
     if status:
         statement = statement.where(Challenge.status == status)
     if council_id:
