@@ -1,8 +1,11 @@
 """Challenges: posting, editing, their life, and finding them."""
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
+from types import SimpleNamespace
 
-from sqlalchemy import Select, func, literal, or_, select
+from sqlalchemy import Select, bindparam, func, inspect, literal, or_, select
+from sqlalchemy.orm import lazyload
 
 from exchange import audit, events, views
 from exchange.challenges import lifecycle, policy
@@ -12,6 +15,7 @@ from exchange.errors import NotAllowed, NotFound
 from exchange.extensions import db
 from exchange.http.pagination import Page, SortKey, paginate
 from exchange.organisations import service as organisations
+from exchange.organisations.models import Organisation
 from exchange.organisations.policy import is_member
 
 NO_DEADLINE = datetime(9999, 12, 31)
@@ -26,14 +30,20 @@ SETTINGS = ("shortlist_size", "min_ratings", "prior_weight", "method", "panel_we
 CONTENT = ("title", "summary", "description", "deadline", "tags")
 
 
-def get_visible(challenge_id: int, user, *, lock: bool = False) -> Challenge:
-    """The challenge if `user` may know it exists, else NotFound (404)."""
-    statement = select(Challenge).where(Challenge.id == challenge_id,
-                                        policy.visible_to(user))
+# Built once, the id bound per read: building a select costs about as much as running it.
+ONE = select(Challenge).where(Challenge.id == bindparam("challenge_id"))
+BARE = ONE.options(lazyload(Challenge.council), lazyload(Challenge.tag_rows))
+
+
+def get_visible(challenge_id: int, user, *, lock: bool = False,
+                bare: bool = False) -> Challenge:
+    """The challenge if `user` may know it exists, else NotFound (404); `bare`: without
+    its council and tags (a read of its pitches shows neither), one query the less."""
+    statement = (BARE if bare else ONE).where(policy.visible_to(user))
     if lock:
         # FOR NO KEY UPDATE, as exchange/rows.py explains.
         statement = statement.with_for_update(of=Challenge, key_share=True)
-    challenge = db.session.scalar(statement)
+    challenge = db.session.scalar(statement, {"challenge_id": challenge_id})
     if challenge is None:
         raise NotFound("No such challenge.")
     return challenge
@@ -148,30 +158,80 @@ def move(user, challenge_id: int, target: str) -> Challenge:
 
 
 SORTS = {
-    "new": [SortKey(Challenge.created_at, True, lambda c: c.created_at, datetime),
-            SortKey(Challenge.id, True, lambda c: c.id)],
+    "new": [SortKey(Challenge.created_at, True, lambda row: row.created_at, datetime),
+            SortKey(Challenge.id, True, lambda row: row.id)],
     "deadline": [SortKey(func.coalesce(Challenge.deadline, literal(NO_DEADLINE)), False,
-                         lambda c: c.deadline or NO_DEADLINE, datetime),
-                 SortKey(Challenge.id, False, lambda c: c.id)],
+                         lambda row: row.deadline or NO_DEADLINE, datetime),
+                 SortKey(Challenge.id, False, lambda row: row.id)],
 }
 # Orders by what voting counts ("popular"). Challenges cannot import voting, so voting
 # fills this at start-up: each takes the listing statement and gives the statement to
-# page (joined to its tallies) and the sort keys.
+# page (joined to its tallies, with their `rating_count` column) and the sort keys.
 COUNTED_ORDERS: dict[str, Callable[[Select], tuple[Select, list[SortKey]]]] = {}
+
+# What a listed challenge shows (ChallengeOut), read as plain rows: a list of them costs a
+# fraction of loading each as a Challenge with its council and tally.
+LISTED = (Challenge.id, Challenge.council_id, Organisation.name.label("council_name"),
+          Challenge.title, Challenge.summary, Challenge.description, Challenge.status,
+          Challenge.deadline, Challenge.shortlist_size, Challenge.min_ratings,
+          Challenge.prior_weight, Challenge.method, Challenge.panel_weight,
+          Challenge.min_account_age_hours, Challenge.pitch_count, Challenge.comment_count,
+          Challenge.view_count, Challenge.created_at, Challenge.updated_at,
+          Challenge.status_changed_at)
+
+# Built once: building a select costs about as much as running a small one.
+LISTING = select(*LISTED).join(Organisation, Organisation.id == Challenge.council_id)
+
+
+class Listed(SimpleNamespace):
+    """A listed challenge as plain attributes, under the names a Challenge has; its
+    rating count (voting's) as `tally.rating_count`, no tally while it has none."""
+
+    @classmethod
+    def of(cls, row, tags: list[str]) -> "Listed":
+        listed = cls(**row._mapping)
+        listed.council = {"id": listed.council_id, "name": listed.__dict__.pop("council_name")}
+        listed.tags = tags
+        count = listed.__dict__.pop("rating_count")
+        listed.tally = None if count is None else SimpleNamespace(rating_count=count)
+        return listed
+
+
+@cache
+def _rating_count():
+    """The rating count voting keeps on a challenge's tally, reached through
+    `Challenge.tally` (challenges do not import voting)."""
+    return inspect(Challenge).relationships["tally"].mapper.columns["rating_count"]
+
+
+def _with_rating_count(statement):
+    """The listing with each challenge's rating count (none without a tally row)."""
+    return statement.outerjoin(Challenge.tally).add_columns(_rating_count())
+
+
+TAGS_OF = (select(ChallengeTag.challenge_id, ChallengeTag.tag)
+           .where(ChallengeTag.challenge_id.in_(bindparam("challenge_ids", expanding=True)))
+           .order_by(ChallengeTag.challenge_id, ChallengeTag.tag))
 
 
 def page_of_listing(statement, sort: str, limit: int, cursor: str | None) -> Page:
-    """One page of a listing in the order `sort`."""
+    """One page of a listing in the order `sort`, as Listed challenges with their tags."""
     if sort in COUNTED_ORDERS:
         statement, keys = COUNTED_ORDERS[sort](statement)
     else:
-        keys = SORTS[sort]
-    return paginate(statement, keys, limit, cursor)
+        statement, keys = _with_rating_count(statement), SORTS[sort]
+    page = paginate(statement, keys, limit, cursor, whole_rows=True)
+    tags: dict[int, list[str]] = {row.id: [] for row in page.items}
+    if tags:
+        for challenge_id, tag in db.session.execute(TAGS_OF, {"challenge_ids": list(tags)}):
+            tags[challenge_id].append(tag)
+    page.items = [Listed.of(row, tags[row.id]) for row in page.items]
+    return page
 
 
 def listing(user, *, status=None, tag=None, council_id=None, q=None):
-    """The challenges `user` may see, filtered, as a select statement."""
-    statement = select(Challenge).where(policy.visible_to(user))
+    """The challenges `user` may see, filtered, as a select statement of LISTED rows."""
+    statement = LISTING.where(policy.visible_to(user))
     if status:
         statement = statement.where(Challenge.status == status)
     if council_id:

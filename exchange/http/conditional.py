@@ -5,7 +5,8 @@ settings, status...) and a hash of the live counts (tallies, numbers of pitches 
 comments). If-None-Match compares both, so a cached copy is current only if its counts
 are; If-Match compares the content half, so a rating arriving between an officer's read
 and write does not make the edit fail. View counts, which change on every read of a
-pitch, are in neither half; hence weak tags.
+pitch, are in neither half; hence weak tags. A list's tag is one hash of its bytes (its
+counts are inside its items, and no write names a list in If-Match).
 
 A read that knows its version before it reads anything else (the live ranking) tags its
 answer itself with `tagged_json`: a current copy is then answered 304 without the body
@@ -16,6 +17,7 @@ import json
 from collections.abc import Callable
 
 from flask import Flask, Response, request
+from flask_smorest.utils import get_appcontext
 
 from exchange.errors import PreconditionFailed
 
@@ -29,6 +31,11 @@ def _digest(document) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:20]
 
 
+# The envelope of every list (http/pagination.py), whose counts are all inside its items.
+PAGE_KEYS = {"items", "next_cursor"}
+NO_COUNTS = _digest({})
+
+
 def etag_of(document) -> str:
     counts = {}
     if isinstance(document, dict):
@@ -36,6 +43,16 @@ def etag_of(document) -> str:
         document = {k: v for k, v in document.items()
                     if k not in COUNT_FIELDS and k not in UNTAGGED_FIELDS}
     return f'W/"{_digest(document)}-{_digest(counts)}"'
+
+
+def _etag_of_response(response: Response) -> str:
+    """The tag of a JSON answer. A list's tag hashes the bytes already made: no list is
+    ever a write's If-Match target, so its halves need not be told apart, and nothing is
+    parsed and dumped again. Anything else is tagged by its document (etag_of)."""
+    dump = get_appcontext().get("result_dump")
+    if isinstance(dump, dict) and dump.keys() == PAGE_KEYS:
+        return f'W/"{hashlib.sha256(response.get_data()).hexdigest()[:20]}-{NO_COUNTS}"'
+    return etag_of(response.get_json(silent=True))
 
 
 def _tags(header: str) -> set[str]:
@@ -103,6 +120,6 @@ def init_conditional_requests(app: Flask) -> None:
                 or response.mimetype != "application/json" or response.direct_passthrough
                 or "ETag" in response.headers):  # tagged by its endpoint (tagged_json)
             return response
-        etag = etag_of(response.get_json(silent=True))
+        etag = _etag_of_response(response)
         response.headers["ETag"] = etag
         return _not_modified(response) if _still_fresh(etag) else response

@@ -126,12 +126,15 @@ class Page:
     next_cursor: str | None
 
 
-def paginate(statement, keys: list[SortKey], limit: int, cursor: str | None) -> Page:
-    """Run `statement` ordered by `keys`, one page after `cursor`; scalars only."""
+def paginate(statement, keys: list[SortKey], limit: int, cursor: str | None, *,
+             whole_rows: bool = False) -> Page:
+    """Run `statement` ordered by `keys`, one page after `cursor`; scalars, or whole rows
+    when `whole_rows`."""
     if cursor:
         statement = statement.where(_after(keys, decode_cursor(cursor, keys)))
     order = [k.expression.desc() if k.descending else k.expression.asc() for k in keys]
-    rows = list(db.session.scalars(statement.order_by(*order).limit(limit + 1)))
+    result = db.session.execute(statement.order_by(*order).limit(limit + 1))
+    rows = list(result) if whole_rows else list(result.scalars())
     return page_from_rows(rows, keys, limit)
 
 

@@ -84,6 +84,12 @@ def _same_as_field(field, name):
             else field._serialize(value, name, obj)
     if kind is UtcDateTime:
         return _utc
+    if kind is fields.Dict and field.mapping_type is dict and field.key_field is not None \
+            and field.value_field is not None:
+        key_of = _same_as_field(field.key_field, None)
+        value_of = _same_as_field(field.value_field, None)
+        return lambda value, _obj: None if value is None else {
+            key_of(key, None): value_of(item, None) for key, item in value.items()}
     if kind is fields.Nested and isinstance(field.schema, Plain) and not (
             field.many or field.schema.many):
         schema = field.schema

@@ -25,7 +25,7 @@ def submit_pitch(body, challenge_id):
 @blp.problems(404)
 def list_pitches(args, challenge_id):
     """A challenge's pitches, each with its tally."""
-    challenge = challenges.get_visible(challenge_id, optional_user())
+    challenge = challenges.get_visible(challenge_id, optional_user(), bare=True)
     page = service.page_of_listing(challenge, args["status"], args["sort"], args["limit"],
                                    args["cursor"])
     return envelope(page), link_header(page)

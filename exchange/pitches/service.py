@@ -1,9 +1,10 @@
 """Pitches: submitting, editing, withdrawing, viewing and listing them."""
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
+from types import SimpleNamespace
 
-from sqlalchemy import Select, select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy import bindparam, inspect, select, update
 
 from exchange import audit, events, rows, views
 from exchange.challenges import lifecycle
@@ -15,6 +16,7 @@ from exchange.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.extensions import db
 from exchange.http.pagination import Page, SortKey, paginate
 from exchange.organisations import service as organisations
+from exchange.organisations.models import Organisation
 from exchange.organisations.policy import is_member
 from exchange.pitches import policy
 from exchange.pitches.models import Pitch, PitchTag
@@ -136,15 +138,14 @@ def withdraw(user, pitch_id: int) -> Pitch:
     return pitch
 
 
-def view(user, pitch_id: int) -> Pitch:
+def view(user, pitch_id: int) -> "Shown":
     """Read a pitch, noting a view of it (written later, in a batch: exchange/views.py)."""
-    # The reader sees the pitch alone: its challenge (joined with its council, then its
-    # tags by one more query) would be loaded for nothing.
-    pitch = db.session.scalar(_visible(pitch_id, user).options(lazyload(Pitch.challenge)))
-    if pitch is None:
+    found = db.session.execute(_shown_one().where(challenge_policy.visible_to(user)),
+                               {"pitch_id": pitch_id}).first()
+    if found is None:
         raise NotFound("No such pitch.")
-    views.seen(Pitch, pitch.id)
-    return pitch
+    views.seen(Pitch, found.id)
+    return Shown.of(found, _tags_of([found.id])[found.id])
 
 
 SORTS = {
@@ -152,8 +153,9 @@ SORTS = {
             SortKey(Pitch.id, True, lambda p: p.id)],
 }
 # Orders by what voting counts ("most_rated", "score"). Pitches cannot import voting, so
-# voting fills this at start-up: each gives one page of the listing statement in its order.
-COUNTED_ORDERS: dict[str, Callable[[Challenge, Select, int, str | None], Page]] = {}
+# voting fills this at start-up: each gives one page of the challenge's pitches in one
+# status (`listing`), in its order.
+COUNTED_ORDERS: dict[str, Callable[[Challenge, str, int, str | None], Page]] = {}
 
 
 def listing(challenge: Challenge, status: str):
@@ -164,7 +166,90 @@ def listing(challenge: Challenge, status: str):
 def page_of_listing(challenge: Challenge, status: str, sort: str, limit: int,
                     cursor: str | None) -> Page:
     """One page of a challenge's pitches in one status, in the order `sort`."""
-    statement = listing(challenge, status)
     if sort in COUNTED_ORDERS:
-        return COUNTED_ORDERS[sort](challenge, statement, limit, cursor)
-    return paginate(statement, SORTS[sort], limit, cursor)
+        return COUNTED_ORDERS[sort](challenge, status, limit, cursor)
+    return paginate(listing(challenge, status), SORTS[sort], limit, cursor)
+
+
+def in_order(pitch_ids: list[int]) -> list["Shown"]:
+    """These pitches as shown, in this order, in one query (and one for their tags); any
+    since deleted are left out."""
+    if not pitch_ids:
+        return []
+    found = {row.id: row for row in db.session.execute(_shown_many(), {"pitch_ids": pitch_ids})}
+    tags = _tags_of(list(found))
+    return [Shown.of(found[pitch_id], tags[pitch_id]) for pitch_id in pitch_ids
+            if pitch_id in found]
+
+
+# ---- pitches as shown, read as plain rows -----------------------------------------------------
+
+# What PitchOut shows of a pitch, read as plain rows: a fraction of the cost of loading a
+# Pitch with its supplier, tally and tags as ORM objects.
+SHOWN = (Pitch.id, Pitch.challenge_id, Pitch.title, Pitch.summary, Pitch.description,
+         Pitch.video_url, Pitch.pricing, Pitch.price_note, Pitch.status, Pitch.shortlisted,
+         Pitch.view_count, Pitch.comment_count, Pitch.submitted_at, Pitch.updated_at,
+         Pitch.withdrawn_at)
+SHOWN_NAMES = tuple(column.key for column in SHOWN)
+TALLY_NAMES = tuple(f"{kind}_{part}" for kind in ("public", "panel")
+                    for part in ("count", "sum", 1, 2, 3, 4, 5))
+
+
+@cache
+def _shown():
+    """A select of SHOWN, the supplier's id and name, and the pitch's tally columns, reached
+    through Pitch.tally (voting's table, attached at start-up: pitches do not import it)."""
+    tally = inspect(Pitch).relationships["tally"].mapper.local_table
+    return (select(*SHOWN, Organisation.id.label("supplier_id"),
+                   Organisation.name.label("supplier_name"), tally.c.pitch_id.label("tallied"),
+                   *(tally.c[name] for name in TALLY_NAMES))
+            .join(Organisation, Organisation.id == Pitch.supplier_id)
+            .outerjoin(tally, tally.c.pitch_id == Pitch.id))
+
+
+# Statements built once, their ids bound per request: building one costs as much as
+# running it.
+@cache
+def _shown_one():
+    return (_shown().join(Challenge, Challenge.id == Pitch.challenge_id)
+            .where(Pitch.id == bindparam("pitch_id")))
+
+
+@cache
+def _shown_many():
+    return _shown().where(Pitch.id.in_(bindparam("pitch_ids", expanding=True)))
+
+
+TAGS_OF = (select(PitchTag.pitch_id, PitchTag.tag)
+           .where(PitchTag.pitch_id.in_(bindparam("pitch_ids", expanding=True)))
+           .order_by(PitchTag.pitch_id, PitchTag.tag))
+
+
+def _tags_of(pitch_ids: list[int]) -> dict[int, list[str]]:
+    """The pitches' tags, each list in tag order, in one query."""
+    tags: dict[int, list[str]] = {pitch_id: [] for pitch_id in pitch_ids}
+    for pitch_id, tag in db.session.execute(TAGS_OF, {"pitch_ids": pitch_ids}):
+        tags[pitch_id].append(tag)
+    return tags
+
+
+def _tally_part(row, kind: str) -> dict:
+    """One kind of the tally, as voting's PitchTally.public and .panel give it."""
+    count, total = row[f"{kind}_count"], row[f"{kind}_sum"]
+    return {"count": count, "sum": total, "mean": (total / count) if count else None,
+            "histogram": {str(stars): row[f"{kind}_{stars}"] for stars in range(1, 6)}}
+
+
+class Shown(SimpleNamespace):
+    """A pitch as PitchOut shows it, as plain attributes under the names a Pitch has; its
+    tally as plain dicts, none while it has no tally row."""
+
+    @classmethod
+    def of(cls, row, tags: list[str]) -> "Shown":
+        values = row._mapping
+        shown = cls(**{name: values[name] for name in SHOWN_NAMES})
+        shown.supplier = {"id": values["supplier_id"], "name": values["supplier_name"]}
+        shown.tags = tags
+        shown.tally = None if values["tallied"] is None else {
+            "public": _tally_part(values, "public"), "panel": _tally_part(values, "panel")}
+        return shown

@@ -1,4 +1,5 @@
-"""The live ranking of a challenge as domain objects, and the cache that keeps it cheap.
+"""The live ranking of a challenge as domain objects, and the caches that keep it and the
+pitch list's score order cheap.
 
 The ranking shows numbers (tallies, m), the settings and any overrides, each pitch's title
 and supplier, and integrity flags. Everything in it is either in the cache key (the
@@ -22,8 +23,9 @@ from exchange.challenges import policy as challenge_policy
 from exchange.challenges.models import Challenge
 from exchange.errors import NotFound
 from exchange.extensions import db
-from exchange.voting import integrity, service, tallies
-from exchange.voting.models import EXCLUSION_REASONS
+from exchange.pitches.models import Pitch
+from exchange.voting import integrity, ranking, service, tallies
+from exchange.voting.models import EXCLUSION_REASONS, PitchTally
 from exchange.voting.ranking import Entry, Settings
 
 
@@ -161,3 +163,71 @@ def live(user, challenge_id: int, overrides: dict) -> Tagged:
            opened.isoformat() if opened else None, integrity.rules_in_force())
     tag = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
     return Tagged(tag, challenge, overrides, key)
+
+
+# ---- the score order, kept under the same version --------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A pitch's place in the score order: what the order and its cursor read of it."""
+
+    pitch_id: int
+    combined: float
+    n: int
+    submitted_at: datetime
+
+
+_HISTOGRAMS = [getattr(PitchTally, f"{kind}_{stars}")
+               for kind in ("public", "panel") for stars in range(1, 6)]
+_SCORED = select(Pitch.id, Pitch.submitted_at, PitchTally.pitch_id.label("tallied"),
+                 PitchTally.public_count, PitchTally.public_sum, PitchTally.panel_count,
+                 PitchTally.panel_sum, *_HISTOGRAMS).outerjoin(
+                     PitchTally, PitchTally.pitch_id == Pitch.id)
+
+
+def _tally_of(row) -> ranking.PitchTally:
+    """What the ranking needs of one pitch, from its row (as service._tally_of reads the
+    loaded tally: none yet is no ratings)."""
+    if row.tallied is None:
+        return ranking.PitchTally(row.id, row.submitted_at, (0, 0, 0, 0, 0))
+    return ranking.PitchTally(row.id, row.submitted_at, tuple(row[7:12]), tuple(row[12:17]),
+                              n=row.public_count, S=row.public_sum, panel_n=row.panel_count,
+                              panel_S=row.panel_sum)
+
+
+def _score_order(challenge: Challenge, status: str, settings: Settings) -> list[Place]:
+    """The challenge's pitches in `status` by combined score and the tie-breaks, worked out
+    from their stored tallies in one query of plain rows."""
+    found = db.session.execute(_SCORED.where(Pitch.challenge_id == challenge.id,
+                                             Pitch.status == status))
+    tally = challenge.tally  # m as service.rank_pitches reads it
+    m = ranking.prior_mean(tally.rating_count if tally else 0, tally.rating_sum if tally else 0)
+    entries = ranking.rank([_tally_of(row) for row in found], settings, m)
+    return [Place(e.pitch_id, e.combined, e.n, e.submitted_at)
+            for e in ranking.score_order(entries)]
+
+
+def score_order(challenge: Challenge, status: str) -> list[Place]:
+    """The challenge's pitches in one status, best score first, from the cache when the
+    challenge's ratings version (read with the challenge) and settings are the same.
+
+    Everything the order reads bumps the version: tallies and m (every counted change),
+    the pitches in each status (submitting and withdrawing); submission times never
+    change. A challenge without its tally row yet has no version and is not cached."""
+    settings = service.settings_of(challenge)
+    version = tallies.version_of(challenge)
+    if version is None:
+        return _score_order(challenge, status, settings)
+    key = (challenge.id, status, version, _settings_key(settings))
+    cache = current_app.extensions.setdefault("score_orders", OrderedDict())
+    with _lock:
+        cached = cache.get(key)
+        if cached is not None:
+            cache.move_to_end(key)
+            return cached
+    order = _score_order(challenge, status, settings)
+    with _lock:
+        cache[key] = order
+        while len(cache) > RANKING_CACHE_SIZE:
+            cache.popitem(last=False)
+    return order

@@ -114,3 +114,18 @@ def test_the_list_runs_as_many_statements_for_twelve_challenges_as_for_two(app, 
     # and the 9th is of the officer's own council, so they see it.
     assert len(ok(anon.get("/challenges?limit=100"))["items"]) == 9
     assert len(ok(council.owner.get("/challenges?limit=100"))["items"]) == 10
+
+
+def test_a_listed_challenge_reads_as_it_does_alone_in_every_order(make, council, anon,
+                                                                  supplier_org):
+    rated = make.challenge(council, "open", tags=["zebra", "budget", "apps"],
+                           deadline="2031-05-01T00:00:00Z", method="wilson", prior_weight=2.5)
+    plain = make.challenge(council, "voting", tags=[])
+    pitch = make.pitch(rated["id"], supplier_org)
+    ok(make.user("rater").put(f"/pitches/{pitch['id']}/rating", json={"stars": 4}))
+    alone = {c["id"]: ok(anon.get(f"/challenges/{c['id']}")) for c in (rated, plain)}
+    assert alone[rated["id"]]["tags"] == ["apps", "budget", "zebra"]
+    assert alone[rated["id"]]["rating_count"] == 1 and alone[plain["id"]]["rating_count"] == 0
+    for sort in ("new", "deadline", "popular"):
+        listed = {c["id"]: c for c in ok(anon.get(f"/challenges?sort={sort}"))["items"]}
+        assert listed == alone, sort
