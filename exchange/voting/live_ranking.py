@@ -200,9 +200,8 @@ def _score_order(challenge: Challenge, status: str, settings: Settings) -> list[
     from their stored tallies in one query of plain rows."""
     found = db.session.execute(_SCORED.where(Pitch.challenge_id == challenge.id,
                                              Pitch.status == status))
-    tally = challenge.tally  # m as service.rank_pitches reads it
-    m = ranking.prior_mean(tally.rating_count if tally else 0, tally.rating_sum if tally else 0)
-    entries = ranking.rank([_tally_of(row) for row in found], settings, m)
+    entries = ranking.rank([_tally_of(row) for row in found], settings,
+                           service.prior_mean_of(challenge))
     return [Place(e.pitch_id, e.combined, e.n, e.submitted_at)
             for e in ranking.score_order(entries)]
 

@@ -215,8 +215,13 @@ def rank_pitches(challenge: Challenge, pitch_rows: list[Pitch],
                  overrides: dict | None = None) -> tuple[ranking.Settings, float, list]:
     """The ranking of these pitches, from their stored tallies (never recounted)."""
     settings = settings_of(challenge, overrides)
-    tally = challenge.tally
-    m = ranking.prior_mean(tally.rating_count if tally else 0, tally.rating_sum if tally else 0)
+    m = prior_mean_of(challenge)
     return settings, m, ranking.rank([_tally_of(p) for p in pitch_rows], settings, m)
+
+
+def prior_mean_of(challenge: Challenge) -> float:
+    """The challenge's prior mean m, from its stored totals (none yet: no ratings)."""
+    tally = challenge.tally
+    return ranking.prior_mean(tally.rating_count if tally else 0, tally.rating_sum if tally else 0)
 
 

@@ -132,6 +132,18 @@ def version_of(challenge: Challenge) -> int | None:
 
 # ---- changes, gathered and written in one UPDATE per row -----------------------------------
 
+def _add_ratings(columns, is_panel: bool, stars: int, reason: str | None, n: int) -> None:
+    """Add n ratings (n < 0 takes them away) to a pitch's tally columns: the counted ones
+    when `reason` is None, else the excluded tally of that reason."""
+    if reason is not None:
+        columns[f"excluded_{reason}"] += n
+        return
+    kind = _kind(is_panel)
+    columns[f"{kind}_count"] += n
+    columns[f"{kind}_sum"] += n * stars
+    columns[f"{kind}_{stars}"] += n
+
+
 class Changes:
     """Tally changes gathered over any number of ratings of one challenge, written as one
     UPDATE per pitch tally and one of the challenge's tally (which also bumps its ratings
@@ -145,14 +157,9 @@ class Changes:
                reason: str | None, delta: int) -> None:
         """Add (delta=1) or take away (delta=-1) one rating: to the counted tallies when
         `reason` is None, else to the excluded tally of that reason."""
-        columns = self.pitches[pitch_id]
+        _add_ratings(self.pitches[pitch_id], is_panel, stars, reason, delta)
         if reason is not None:
-            columns[f"excluded_{reason}"] += delta
             return
-        kind = _kind(is_panel)
-        columns[f"{kind}_count"] += delta
-        columns[f"{kind}_sum"] += delta * stars
-        columns[f"{kind}_{stars}"] += delta
         if submitted:
             if is_panel:
                 self.challenge["panel_rating_count"] += delta
@@ -461,13 +468,7 @@ def _expected_pitch_tallies() -> dict[int, dict]:
         tally = expected.get(pitch_id)
         if tally is None:
             tally = expected[pitch_id] = dict.fromkeys(TALLY_FIELDS + EXCLUDED_FIELDS, 0)
-        if reason is not None:
-            tally[f"excluded_{reason}"] += n
-            continue
-        kind = _kind(is_panel)
-        tally[f"{kind}_count"] += n
-        tally[f"{kind}_sum"] += n * stars
-        tally[f"{kind}_{stars}"] += n
+        _add_ratings(tally, is_panel, stars, reason, n)
     return expected
 
 
