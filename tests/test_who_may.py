@@ -166,6 +166,16 @@ WHO_MAY = {
     "GET /challenges/{challenge_id}/ranking": {
         "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
         "owner": 200, "admin": 200},
+    # The rating record is as open as the ranking it recounts.
+    "GET /challenges/{challenge_id}/record": {
+        "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
+        "owner": 200, "admin": 200},
+    "GET /challenges/{challenge_id}/ratings.jsonl": {
+        "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
+        "owner": 200, "admin": 200},
+    "GET /challenges/{challenge_id}/ratings.csv": {
+        "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
+        "owner": 200, "admin": 200},
     "POST /challenges/{challenge_id}/shortlist": {
         "signed_out": 401, "citizen": 403, "supplier": 403, "officer": 403, "pending": 403,
         "owner": 201, "admin": 403},
@@ -288,6 +298,15 @@ ON_A_DRAFT = {
         "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
         "owner": 200, "admin": 404},
     "GET /challenges/{challenge_id}/ranking": {
+        "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
+        "owner": 200, "admin": 404},
+    "GET /challenges/{challenge_id}/record": {
+        "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
+        "owner": 200, "admin": 404},
+    "GET /challenges/{challenge_id}/ratings.jsonl": {
+        "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
+        "owner": 200, "admin": 404},
+    "GET /challenges/{challenge_id}/ratings.csv": {
         "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
         "owner": 200, "admin": 404},
     # A shortlist is published from voting (409), after the officer was let in.

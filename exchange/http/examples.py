@@ -274,6 +274,12 @@ PROBLEM = {
     "errors": {"stars": ["Must be greater than or equal to 1 and less than or equal to 5."]},
 }
 
+RECORD_PITCH = {"id": 1, "status": "submitted", "submitted_at": SUBMITTED}
+RECORD_OUT = {"challenge_id": 1, "status": "shortlisted", "method": "bayesian",
+              "prior_weight": 5.0, "min_ratings": 3, "panel_weight": 0.0, "shortlist_size": 2,
+              "pitches": [RECORD_PITCH], "rows": 52,
+              "sha256": "9f2c4e0b7a61d3f85e0c2b9d4a7f1e36c8b5d2a0f9e4c7b1a3d6f8e2c5b9a0d4"}
+
 BY_SCHEMA = {
     "RegisterIn": REGISTER_IN, "LoginIn": LOGIN_IN, "UserOut": USER_OUT,
     "MembershipOut": MEMBERSHIP_OUT, "MeOut": ME_OUT, "PasswordChangeIn": PASSWORD_CHANGE_IN,
@@ -293,7 +299,7 @@ BY_SCHEMA = {
     "RatingIn": RATING_IN, "RatingOut": RATING_OUT, "RankingEntry": RANKING_ENTRY,
     "RankingOut": RANKING_OUT, "ShortlistOut": SHORTLIST_OUT,
     "IntegrityRules": INTEGRITY_RULES, "IntegrityPitch": INTEGRITY_PITCH,
-    "IntegrityOut": INTEGRITY_OUT,
+    "IntegrityOut": INTEGRITY_OUT, "RecordOut": RECORD_OUT, "RecordPitch": RECORD_PITCH,
     "CommentIn": COMMENT_IN, "CommentPatch": COMMENT_PATCH, "CommentOut": COMMENT_OUT,
     "FlagIn": FLAG_IN, "FlagOut": FLAG_OUT, "ModerationIn": MODERATION_IN,
     "FlaggedCommentOut": FLAGGED_COMMENT_OUT, "FlagReasonOut": FLAGGED_COMMENT_OUT["reasons"][0],

@@ -78,7 +78,7 @@ def _string_header(description: str) -> dict:
 
 class HeadersPlugin(BasePlugin):
     """Documents the headers the code sends or reads outside the bodies:
-    - the ETag of every read, If-None-Match (→ 304) and, on the writes marked
+    - the ETag of every JSON read, If-None-Match (→ 304) and, on the writes marked
       `x-conditional`, If-Match (→ 412), as exchange.http.conditional behaves;
     - `Link` on every page of a list (exchange.http.pagination);
     - `X-CSRF-Token` on every write a session cookie may sign (exchange.http.security).
@@ -88,7 +88,9 @@ class HeadersPlugin(BasePlugin):
         for method, operation in (operations or {}).items():
             responses = operation.setdefault("responses", {})
             parameters = operation.setdefault("parameters", [])
-            if method == "get":
+            # A download streamed as it is read (`x-streamed`) has no tag: it would take
+            # reading it all before sending the first byte.
+            if method == "get" and not operation.pop("x-streamed", False):
                 parameters.append(_header_parameter("If-None-Match",
                                                     "An ETag from an earlier read."))
                 responses["304"] = {"description": "Not Modified: your copy is current."}

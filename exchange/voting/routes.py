@@ -1,5 +1,5 @@
 """Endpoints for ratings, the live ranking, the shortlist and the challenge's panel."""
-from flask import request
+from flask import Response, request, stream_with_context
 
 from exchange.challenges import service as challenges
 from exchange.http import limits
@@ -7,7 +7,7 @@ from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.conditional import tagged_json
 from exchange.http.openapi import ExchangeBlueprint
 from exchange.http.pagination import PageArgs, envelope, link_header, page_of
-from exchange.voting import integrity, panel, schemas, service, shortlists
+from exchange.voting import integrity, panel, record, schemas, service, shortlists
 from exchange.voting.live_ranking import live as tagged_live_ranking
 
 blp = ExchangeBlueprint("voting", __name__,
@@ -145,3 +145,46 @@ def withdraw_panel_conflict(challenge_id, user_id, pitch_id):
     404 when no such conflict is declared; 409 once the challenge is shortlisted or closed.
     """
     panel.withdraw_conflict(signed_in_user(), challenge_id, user_id, pitch_id)
+
+
+@blp.get("/challenges/<int:challenge_id>/record")
+@blp.response(200, schemas.RecordOut)
+@blp.problems(404)
+def rating_record(challenge_id):
+    """The rating record's settings, pitches, row count and SHA-256 (anyone who may see the
+    challenge)."""
+    return record.summary(optional_user(), challenge_id)
+
+
+def streamed_doc(content_type: str, description: str) -> dict:
+    """How a streamed download is documented: its body, and no ETag (exchange/http/openapi)."""
+    return {"x-streamed": True, "responses": {"200": {"description": description, "content": {
+        content_type: {"schema": {"type": "string"}}}}}}
+
+
+@blp.get("/challenges/<int:challenge_id>/ratings.jsonl")
+@blp.doc(**streamed_doc("application/jsonl", (
+    "The canonical rating record: one JSON object per line (rater, pitch_id, stars, role, "
+    "counted, excluded_reason, time), keys sorted, in pitch then rating order.")))
+@blp.problems(404)
+def rating_record_jsonl(challenge_id):
+    """Every rating of the challenge, pseudonymous, as JSON Lines (streamed)."""
+    return streamed(record.jsonl(record.visible(optional_user(), challenge_id)),
+                    "application/jsonl", f"challenge-{challenge_id}-ratings.jsonl")
+
+
+@blp.get("/challenges/<int:challenge_id>/ratings.csv")
+@blp.doc(**streamed_doc("text/csv", (
+    "The rating record as CSV: the same rows and columns as ratings.jsonl, with a header.")))
+@blp.problems(404)
+def rating_record_csv(challenge_id):
+    """Every rating of the challenge, pseudonymous, as CSV (streamed)."""
+    return streamed(record.csv(record.visible(optional_user(), challenge_id)),
+                    "text/csv; charset=utf-8", f"challenge-{challenge_id}-ratings.csv")
+
+
+def streamed(lines, mimetype: str, filename: str) -> Response:
+    """A download sent as it is read, the request's database session kept open till the end."""
+    response = Response(stream_with_context(lines), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -99,13 +99,18 @@ class RankingEntry(Schema):
                            "`min_account_age_hours` when they rated."})
 
 
-class RankingOut(Schema):
+class RankingSettings(Schema):
+    """The settings a ranking is computed by, as the ranking and the rating record show them."""
+
     challenge_id = fields.Integer(required=True)
     method = fields.String(required=True, validate=validate.OneOf(METHODS))
     panel_weight = fields.Float(required=True)
     min_ratings = fields.Integer(required=True)
     prior_weight = fields.Float(required=True)
     shortlist_size = fields.Integer(required=True)
+
+
+class RankingOut(RankingSettings):
     m = fields.Float(required=True)
     entries = fields.List(fields.Nested(RankingEntry), required=True)
 
@@ -229,3 +234,21 @@ _RANKING_OUT = RankingOut()
 def render_ranking(ranking) -> bytes:
     """A live ranking as the JSON body RankingOut describes, ready to be kept and served."""
     return current_app.json.dumps(_RANKING_OUT.dump(ranking)).encode()
+
+
+class RecordPitch(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("submitted", "withdrawn")))
+    submitted_at = UtcDateTime(required=True, metadata={
+        "description": "The ranking's third tie-break: earlier submission first."})
+
+
+class RecordOut(RankingSettings):
+    """What recounting the record needs besides its rows: the settings and the pitches, and
+    the SHA-256 of the canonical record (ratings.jsonl, byte for byte)."""
+
+    status = fields.String(required=True)
+    pitches = fields.List(fields.Nested(RecordPitch), required=True)
+    rows = fields.Integer(required=True, metadata={"description": "Ratings in the record."})
+    sha256 = fields.String(required=True, metadata={
+        "description": "Hex SHA-256 of GET .../ratings.jsonl's body."})
