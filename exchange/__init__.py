@@ -50,6 +50,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     # After api.init_app, so problem+json replaces flask-smorest's own error format.
     register_error_handlers(app)
     init_outage(app)
+    from exchange.signing import init_signing
+
+    init_signing(app)
     init_views(app)
     _register_blueprints(api)
     _register_models()

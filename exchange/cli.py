@@ -36,6 +36,20 @@ def register_commands(app: Flask) -> None:
             db.session.commit()
             click.echo(f"{user.email} (id {user.id}) is now an admin.")
 
+    @app.cli.command("verify-snapshots")
+    def verify_snapshots():
+        """Rebuild every sealed snapshot from the database and check its hash, signature and
+        place on the chain; exit 1 when any was altered."""
+        from exchange.voting.snapshots import check_all
+
+        checked, findings = check_all()
+        for finding in findings:
+            click.echo(f"ALTERED {finding}")
+        if findings:
+            click.echo(f"{len(findings)} problem(s) in {checked} sealed snapshot(s).")
+            raise SystemExit(1)
+        click.echo(f"All {checked} sealed snapshot(s) match their hash, signature and chain.")
+
     @app.cli.command("reconcile-tallies")
     @click.option("--fix", is_flag=True, help="Repair the drift found.")
     def reconcile_tallies(fix):

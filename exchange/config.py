@@ -176,6 +176,9 @@ def from_environment() -> dict:
         "EXCHANGE_ENV": environment,
         # Unset: create_app takes secret_key_when_unset() (unless the caller gave one).
         "SECRET_KEY": os.environ.get("SECRET_KEY", "").strip() or None,
+        # The Ed25519 key that signs published snapshots (exchange/signing.py): base64 of
+        # its 32-byte seed. Unset: derived from SECRET_KEY, so every app server agrees.
+        "SIGNING_KEY": os.environ.get("SIGNING_KEY", "").strip() or None,
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CORS_ORIGINS": origins,

@@ -10,6 +10,7 @@ from exchange.organisations.models import (
     Organisation,
 )
 from exchange.pitches.models import Pitch, PitchTag
+from exchange.signing import SigningKey
 from exchange.voting.models import (
     ChallengeRater,
     ChallengeTally,
@@ -24,4 +25,5 @@ from exchange.voting.models import (
 __all__ = ["ApiToken", "AuditEvent", "Challenge", "ChallengeRater", "ChallengeTag",
            "ChallengeTally", "Comment", "CommentFlag", "Invitation", "Membership",
            "MembershipPeriod", "Organisation", "PanelConflict", "PanelMember", "Pitch",
-           "PitchTag", "PitchTally", "Rating", "RatingChange", "Shortlist", "User"]
+           "PitchTag", "PitchTally", "Rating", "RatingChange", "Shortlist", "SigningKey",
+           "User"]

@@ -173,8 +173,17 @@ RANKING_OUT = {
 }
 
 BUDGET_M = 3.857142857142857
+SEAL_OUT = {
+    "format": "oix-snapshot/1",
+    "sha256": "5d0c7e3a9b12f4e86a1c0d9b7e2f5a34c8e1b6d0a9f3c2e7b5d4a1f0e9c8b7a6",
+    "previous_sha256": "0000000000000000000000000000000000000000000000000000000000000000",
+    "record_sha256": "9f2c4e0b7a61d3f85e0c2b9d4a7f1e36c8b5d2a0f9e4c7b1a3d6f8e2c5b9a0d4",
+    "record_rows": 52, "key_id": "6b1f0e9d2c3a4b5c",
+    "signature": "m2Qk7yY0v6wH1bq3Jc9oXg5rT8uE4nL2pZs6fA0dV1iK3hW7jR9eC5tB8xM4yN6q"
+                 "P0zU2aS1gD3fH5jK7lQ9wE==",
+}
 SHORTLIST_OUT = {
-    "challenge_id": 1, "method": "bayesian", "panel_weight": 0.0, "min_ratings": 3,
+    "challenge_id": 1, "seal": SEAL_OUT, "method": "bayesian", "panel_weight": 0.0, "min_ratings": 3,
     "prior_weight": 5.0, "shortlist_size": 2, "m": BUDGET_M,
     "published_at": PUBLISHED, "published_by": PRIYA, "shortlisted_pitch_ids": [1, 2],
     "entries": [{
@@ -299,7 +308,7 @@ BY_SCHEMA = {
     "RatingIn": RATING_IN, "RatingOut": RATING_OUT, "RankingEntry": RANKING_ENTRY,
     "RankingOut": RANKING_OUT, "ShortlistOut": SHORTLIST_OUT,
     "IntegrityRules": INTEGRITY_RULES, "IntegrityPitch": INTEGRITY_PITCH,
-    "IntegrityOut": INTEGRITY_OUT, "RecordOut": RECORD_OUT, "RecordPitch": RECORD_PITCH,
+    "IntegrityOut": INTEGRITY_OUT, "RecordOut": RECORD_OUT, "RecordPitch": RECORD_PITCH, "SealOut": SEAL_OUT,
     "CommentIn": COMMENT_IN, "CommentPatch": COMMENT_PATCH, "CommentOut": COMMENT_OUT,
     "FlagIn": FLAG_IN, "FlagOut": FLAG_OUT, "ModerationIn": MODERATION_IN,
     "FlaggedCommentOut": FLAGGED_COMMENT_OUT, "FlagReasonOut": FLAGGED_COMMENT_OUT["reasons"][0],

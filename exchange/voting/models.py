@@ -22,6 +22,11 @@ from exchange.clock import utcnow
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
 
+# The canonical form of a sealed snapshot (voting/snapshots.py), and the previous hash of
+# the first snapshot on the chain.
+SNAPSHOT_FORMAT = "oix-snapshot/1"
+GENESIS = "0" * 64
+
 # Why a rating is kept but left out of the ranking (null: it counts).
 EXCLUSION_REASONS = ("conflict_of_interest", "new_account")
 
@@ -206,6 +211,9 @@ class Shortlist(db.Model):
     __tablename__ = "shortlists"
     __table_args__ = (
         CheckConstraint("method IN ('bayesian', 'wilson', 'mean', 'stars')", name="method"),
+        # Unique indexes, not constraints: SQLite adds them without rebuilding the table.
+        Index("ix_shortlists_sha256", "sha256", unique=True),
+        Index("ix_shortlists_previous_sha256", "previous_sha256", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -221,10 +229,30 @@ class Shortlist(db.Model):
     prior_weight: Mapped[float] = mapped_column(Float)
     shortlist_size: Mapped[int] = mapped_column(Integer)
     m: Mapped[float] = mapped_column(Float)
+    # The seal (voting/snapshots.py): the rating record it was computed from, the hash of its
+    # canonical JSON, the hash of the snapshot published before it on the exchange (one
+    # chain: each snapshot has at most one successor), and the signature of the canonical
+    # JSON. Null on snapshots published before snapshots were sealed.
+    record_sha256: Mapped[str | None] = mapped_column(String(64))
+    record_rows: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    previous_sha256: Mapped[str | None] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    signature: Mapped[str | None] = mapped_column(String(100))
 
     published_by = relationship("User", lazy="joined")
     entries = relationship("ShortlistEntry", back_populates="shortlist", lazy="selectin",
                            cascade="all, delete-orphan", order_by="ShortlistEntry.position")
+
+    @property
+    def seal(self) -> dict | None:
+        """The seal as the API shows it; None on a snapshot published before sealing."""
+        if self.previous_sha256 is None:
+            return None
+        return {"format": SNAPSHOT_FORMAT, "sha256": self.sha256,
+                "previous_sha256": self.previous_sha256, "record_sha256": self.record_sha256,
+                "record_rows": self.record_rows, "key_id": self.key_id,
+                "signature": self.signature}
 
     @property
     def shortlisted_pitch_ids(self) -> list[int]:

@@ -55,9 +55,10 @@ def minute(value: datetime) -> str:
 def rows(challenge: Challenge) -> Iterator[dict]:
     """The record's rows, in order, read in batches."""
     statement = ROWS.where(Pitch.challenge_id == challenge.id)
-    connection = db.session.connection()
-    result = connection.execution_options(stream_results=True, yield_per=BATCH) \
-        .execute(statement)
+    # Options on this statement only: Connection.execution_options() would set them on the
+    # session's connection for every later statement of the request.
+    result = db.session.connection().execute(
+        statement, execution_options={"stream_results": True, "yield_per": BATCH})
     salt = challenge.network_salt
     pseudonyms: dict[int, str] = {}
     for user_id, pitch_id, stars, is_panel, reason, changed_at in result:

@@ -115,9 +115,30 @@ class RankingOut(RankingSettings):
     entries = fields.List(fields.Nested(RankingEntry), required=True)
 
 
+class SealOut(Schema):
+    """What makes a snapshot checkable: its hash, the chain, the record, the signature."""
+
+    format = fields.String(required=True, metadata={
+        "description": "The canonical form hashed and signed (docs/verifying.md)."})
+    sha256 = fields.String(required=True, metadata={
+        "description": "Hex SHA-256 of the snapshot's canonical JSON."})
+    previous_sha256 = fields.String(required=True, metadata={
+        "description": "`sha256` of the snapshot published before it on the exchange; 64 "
+                       "zeros for the first."})
+    record_sha256 = fields.String(required=True, metadata={
+        "description": "SHA-256 of the rating record (ratings.jsonl) it was computed from."})
+    record_rows = fields.Integer(required=True)
+    key_id = fields.String(required=True, metadata={
+        "description": "The signing key, as GET /.well-known/exchange-keys lists it."})
+    signature = fields.String(required=True, metadata={
+        "description": "Base64 Ed25519 signature of the canonical JSON."})
+
+
 class ShortlistOut(RankingOut):
     """The ranking as it was published, frozen."""
 
+    seal = fields.Nested(SealOut, required=True, allow_none=True, metadata={
+        "description": "Null on snapshots published before they were sealed."})
     published_at = UtcDateTime(required=True)
     published_by = fields.Nested(UserRef, required=True, allow_none=True, metadata={
         "description": "The officer who published it; null once their account is erased."})

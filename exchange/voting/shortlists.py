@@ -5,15 +5,16 @@ pitch with its numbers, title and supplier as they were: what it shows never cha
 after publication, whatever happens to the ratings, pitches or tallies.
 """
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from exchange import audit
 from exchange.challenges import lifecycle
 from exchange.challenges import service as challenges
 from exchange.clock import utcnow
-from exchange.errors import NotFound
+from exchange.errors import Conflict, NotFound
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
-from exchange.voting import live_ranking, tallies
+from exchange.voting import live_ranking, snapshots, tallies
 from exchange.voting.models import EXCLUSION_REASONS, Shortlist, ShortlistEntry
 
 
@@ -59,7 +60,14 @@ def publish(user, challenge_id: int) -> Shortlist:
                  changes=audit.changes({"status": challenge.status},
                                        {"status": "shortlisted"}))
     lifecycle.shortlist_published(challenge, now)
-    db.session.commit()
+    snapshots.seal(shortlist, challenge)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another challenge's snapshot took the chain's head first (one successor each).
+        db.session.rollback()
+        raise Conflict("Another shortlist was published at the same moment; try again.") \
+            from None
     return shortlist
 
 

@@ -1,0 +1,113 @@
+"""Sealing published snapshots: what is hashed and signed, the chain, and finding alterations.
+
+A snapshot's canonical JSON is built from the shortlist as GET /challenges/{id}/shortlist
+serves it, so anyone can rebuild it from that body (docs/verifying.md):
+
+- the top-level keys in TOP_KEYS and, for each entry, the keys in ENTRY_KEYS (fields added
+  to the API later do not change the canonical form of format FORMAT);
+- `seal`: only `format`, `previous_sha256`, `record_sha256` and `record_rows` (the hash and
+  signature are of this document, so they are not in it);
+- `json.dumps(document, sort_keys=True, separators=(",", ":"))`, encoded as ASCII.
+
+Its SHA-256 is the snapshot's `sha256`; the Ed25519 signature (exchange/signing.py) is of
+the same bytes. `previous_sha256` is the `sha256` of the snapshot published just before on
+the whole exchange, GENESIS for the first: one chain, which a unique index keeps from
+forking when two challenges publish at once.
+"""
+import hashlib
+import json
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from exchange import signing
+from exchange.challenges.models import Challenge
+from exchange.extensions import db
+from exchange.voting import record
+from exchange.voting.models import GENESIS, Shortlist
+from exchange.voting.schemas import ShortlistOut
+
+TOP_KEYS = ("challenge_id", "method", "panel_weight", "min_ratings", "prior_weight",
+            "shortlist_size", "m", "published_at", "shortlisted_pitch_ids", "entries")
+ENTRY_KEYS = ("pitch_id", "title", "supplier", "submitted_at", "rank", "eligible",
+              "shortlisted", "excluded_reasons", "n", "S", "mean", "histogram", "m", "C",
+              "public_score", "panel_count", "panel_mean", "panel_score", "combined",
+              "integrity_flags", "excluded")
+SEAL_KEYS = ("format", "previous_sha256", "record_sha256", "record_rows")
+
+
+def canonical(body: dict) -> bytes:
+    """The canonical JSON of a snapshot, from its API body (the seal's chained fields in
+    `body["seal"]`)."""
+    document = {key: body[key] for key in TOP_KEYS}
+    document["entries"] = [{key: entry[key] for key in ENTRY_KEYS} for entry in body["entries"]]
+    document["seal"] = {key: body["seal"][key] for key in SEAL_KEYS}
+    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode("ascii")
+
+
+def _body(shortlist: Shortlist) -> dict:
+    """The snapshot as the API serves it (its schema's dump, through JSON and back, so
+    numbers and times are exactly what a reader of the API gets)."""
+    return json.loads(current_app.json.dumps(ShortlistOut().dump(shortlist)))
+
+
+def digest(message: bytes) -> str:
+    return hashlib.sha256(message).hexdigest()
+
+
+def _head() -> str:
+    """The sha256 of the latest sealed snapshot, or GENESIS."""
+    latest = db.session.scalar(select(Shortlist.sha256).where(Shortlist.sha256.is_not(None))
+                               .order_by(Shortlist.id.desc()).limit(1))
+    return latest or GENESIS
+
+
+def seal(shortlist: Shortlist, challenge: Challenge) -> None:
+    """Hash the record the snapshot was computed from, chain it to the exchange's latest
+    snapshot, hash and sign its canonical JSON (in the publishing transaction)."""
+    shortlist.record_rows, shortlist.record_sha256 = record.digest(challenge)
+    shortlist.previous_sha256 = _head()
+    db.session.flush()
+    message = canonical(_body(shortlist))
+    shortlist.sha256 = digest(message)
+    shortlist.key_id, shortlist.signature = signing.sign(message)
+
+
+@dataclass
+class Finding:
+    challenge_id: int
+    shortlist_id: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"challenge {self.challenge_id} (shortlist {self.shortlist_id}): {self.problem}"
+
+
+def check_all() -> tuple[int, list[Finding]]:
+    """Every sealed snapshot rebuilt from the database and checked: its hash, its signature,
+    and that the chain runs from GENESIS through all of them. Returns (snapshots checked,
+    what is wrong)."""
+    findings = []
+    sealed = db.session.scalars(select(Shortlist).where(Shortlist.previous_sha256.is_not(None))
+                                .order_by(Shortlist.id)).all()
+    for shortlist in sealed:
+        message = canonical(_body(shortlist))
+        if digest(message) != shortlist.sha256:
+            findings.append(Finding(shortlist.challenge_id, shortlist.id,
+                                    "its content no longer matches its sha256"))
+        if not signing.verify(shortlist.key_id, shortlist.signature, message):
+            findings.append(Finding(shortlist.challenge_id, shortlist.id,
+                                    "the signature does not verify"))
+    # Follow the chain from its start: every sealed snapshot must be on it.
+    successor = {s.previous_sha256: s for s in sealed}
+    on_chain, link = set(), GENESIS
+    while link in successor and successor[link].id not in on_chain:
+        on_chain.add(successor[link].id)
+        link = successor[link].sha256
+    for shortlist in sealed:
+        if shortlist.id not in on_chain:
+            findings.append(Finding(shortlist.challenge_id, shortlist.id,
+                                    "off the chain: its previous_sha256 is not the sha256 of "
+                                    "a snapshot on the chain"))
+    return len(sealed), findings
