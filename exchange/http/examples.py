@@ -177,6 +177,7 @@ SEAL_OUT = {
     "format": "oix-snapshot/1",
     "sha256": "5d0c7e3a9b12f4e86a1c0d9b7e2f5a34c8e1b6d0a9f3c2e7b5d4a1f0e9c8b7a6",
     "previous_sha256": "0000000000000000000000000000000000000000000000000000000000000000",
+    "previous_challenge_id": None,
     "record_sha256": "9f2c4e0b7a61d3f85e0c2b9d4a7f1e36c8b5d2a0f9e4c7b1a3d6f8e2c5b9a0d4",
     "record_rows": 52, "key_id": "6b1f0e9d2c3a4b5c",
     "signature": "m2Qk7yY0v6wH1bq3Jc9oXg5rT8uE4nL2pZs6fA0dV1iK3hW7jR9eC5tB8xM4yN6q"

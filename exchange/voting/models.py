@@ -237,6 +237,8 @@ class Shortlist(db.Model):
     record_rows: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str | None] = mapped_column(String(64))
     previous_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Whose snapshot that was (null for the first), so a reader can fetch it.
+    previous_challenge_id: Mapped[int | None] = mapped_column(Integer)
     key_id: Mapped[str | None] = mapped_column(String(16))
     signature: Mapped[str | None] = mapped_column(String(100))
 
@@ -250,7 +252,9 @@ class Shortlist(db.Model):
         if self.previous_sha256 is None:
             return None
         return {"format": SNAPSHOT_FORMAT, "sha256": self.sha256,
-                "previous_sha256": self.previous_sha256, "record_sha256": self.record_sha256,
+                "previous_sha256": self.previous_sha256,
+                "previous_challenge_id": self.previous_challenge_id,
+                "record_sha256": self.record_sha256,
                 "record_rows": self.record_rows, "key_id": self.key_id,
                 "signature": self.signature}
 

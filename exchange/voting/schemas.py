@@ -125,6 +125,9 @@ class SealOut(Schema):
     previous_sha256 = fields.String(required=True, metadata={
         "description": "`sha256` of the snapshot published before it on the exchange; 64 "
                        "zeros for the first."})
+    previous_challenge_id = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The challenge whose snapshot that was (GET its shortlist to follow "
+                       "the chain back); null for the first."})
     record_sha256 = fields.String(required=True, metadata={
         "description": "SHA-256 of the rating record (ratings.jsonl) it was computed from."})
     record_rows = fields.Integer(required=True)

@@ -5,8 +5,8 @@ serves it, so anyone can rebuild it from that body (docs/verifying.md):
 
 - the top-level keys in TOP_KEYS and, for each entry, the keys in ENTRY_KEYS (fields added
   to the API later do not change the canonical form of format FORMAT);
-- `seal`: only `format`, `previous_sha256`, `record_sha256` and `record_rows` (the hash and
-  signature are of this document, so they are not in it);
+- `seal`: only the keys in SEAL_KEYS (the hash and signature are of this document, so they
+  are not in it);
 - `json.dumps(document, sort_keys=True, separators=(",", ":"))`, encoded as ASCII.
 
 Its SHA-256 is the snapshot's `sha256`; the Ed25519 signature (exchange/signing.py) is of
@@ -34,7 +34,8 @@ ENTRY_KEYS = ("pitch_id", "title", "supplier", "submitted_at", "rank", "eligible
               "shortlisted", "excluded_reasons", "n", "S", "mean", "histogram", "m", "C",
               "public_score", "panel_count", "panel_mean", "panel_score", "combined",
               "integrity_flags", "excluded")
-SEAL_KEYS = ("format", "previous_sha256", "record_sha256", "record_rows")
+SEAL_KEYS = ("format", "previous_sha256", "previous_challenge_id", "record_sha256",
+             "record_rows")
 
 
 def canonical(body: dict) -> bytes:
@@ -56,18 +57,19 @@ def digest(message: bytes) -> str:
     return hashlib.sha256(message).hexdigest()
 
 
-def _head() -> str:
-    """The sha256 of the latest sealed snapshot, or GENESIS."""
-    latest = db.session.scalar(select(Shortlist.sha256).where(Shortlist.sha256.is_not(None))
-                               .order_by(Shortlist.id.desc()).limit(1))
-    return latest or GENESIS
+def _head() -> tuple[str, int | None]:
+    """The sha256 and challenge of the latest sealed snapshot, or GENESIS and None."""
+    latest = db.session.execute(select(Shortlist.sha256, Shortlist.challenge_id)
+                                .where(Shortlist.sha256.is_not(None))
+                                .order_by(Shortlist.id.desc()).limit(1)).first()
+    return (latest.sha256, latest.challenge_id) if latest else (GENESIS, None)
 
 
 def seal(shortlist: Shortlist, challenge: Challenge) -> None:
     """Hash the record the snapshot was computed from, chain it to the exchange's latest
     snapshot, hash and sign its canonical JSON (in the publishing transaction)."""
     shortlist.record_rows, shortlist.record_sha256 = record.digest(challenge)
-    shortlist.previous_sha256 = _head()
+    shortlist.previous_sha256, shortlist.previous_challenge_id = _head()
     db.session.flush()
     message = canonical(_body(shortlist))
     shortlist.sha256 = digest(message)

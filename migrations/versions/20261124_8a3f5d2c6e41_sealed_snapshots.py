@@ -2,7 +2,8 @@
 
 Published shortlists gain their seal (exchange/voting/snapshots.py): the hash and row count
 of the rating record they were computed from, the hash of their canonical JSON, the hash of
-the snapshot published before them (unique: the chain cannot fork), and the Ed25519 key id
+the snapshot published before them (unique: the chain cannot fork) and its challenge, and
+the Ed25519 key id
 and signature. `signing_keys` keeps every public key the exchange has signed with.
 Snapshots published before this stay unsealed (null).
 
@@ -21,6 +22,7 @@ depends_on = None
 
 COLUMNS = (("record_sha256", sa.String(length=64)), ("record_rows", sa.Integer()),
            ("sha256", sa.String(length=64)), ("previous_sha256", sa.String(length=64)),
+           ("previous_challenge_id", sa.Integer()),
            ("key_id", sa.String(length=16)), ("signature", sa.String(length=100)))
 
 

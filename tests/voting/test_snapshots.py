@@ -29,7 +29,8 @@ def canonical_as_documented(body: dict) -> bytes:
     document = {key: body[key] for key in TOP_KEYS}
     document["entries"] = [{key: e[key] for key in ENTRY_KEYS} for e in body["entries"]]
     document["seal"] = {key: body["seal"][key] for key in
-                        ("format", "previous_sha256", "record_sha256", "record_rows")}
+                        ("format", "previous_sha256", "previous_challenge_id",
+                         "record_sha256", "record_rows")}
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -64,7 +65,7 @@ def two(make, council, supplier_org, citizen):
 
 
 def test_a_published_snapshot_is_hashed_chained_and_signed(two, anon):
-    (_, first), (_, second) = two
+    (first_id, first), (_, second) = two
     for challenge_id, body in two:
         seal = body["seal"]
         assert seal["format"] == "oix-snapshot/1"
@@ -76,8 +77,10 @@ def test_a_published_snapshot_is_hashed_chained_and_signed(two, anon):
                                                                  record["rows"])
         assert ok(anon.get(f"/challenges/{challenge_id}/shortlist")) == body
     # One chain over the exchange: the first starts it, the second follows it.
-    assert first["seal"]["previous_sha256"] == ZEROS
-    assert second["seal"]["previous_sha256"] == first["seal"]["sha256"]
+    assert (first["seal"]["previous_sha256"], first["seal"]["previous_challenge_id"]) == (
+        ZEROS, None)
+    assert (second["seal"]["previous_sha256"], second["seal"]["previous_challenge_id"]) == (
+        first["seal"]["sha256"], first_id)
     assert first["seal"]["record_rows"] == 2 and second["seal"]["record_rows"] == 1
 
 
