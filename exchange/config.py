@@ -180,7 +180,9 @@ def from_environment() -> dict:
         # its 32-byte seed. Unset: derived from SECRET_KEY, so every app server agrees.
         "SIGNING_KEY": os.environ.get("SIGNING_KEY", "").strip() or None,
         "SQLALCHEMY_DATABASE_URI": _database_url(),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pool_pre_ping: a round trip on every request. Pooled connections the server
+        # closed are found without one (exchange/http/outage.py).
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "CORS_ORIGINS": origins,
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

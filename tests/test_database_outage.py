@@ -10,6 +10,7 @@ import os
 import shlex
 import subprocess
 
+import psycopg
 import pytest
 from sqlalchemy import text
 
@@ -166,3 +167,29 @@ def test_a_bad_query_or_an_integrity_error_is_a_500_not_an_outage(app_with_fault
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["type"] == "urn:exchange:problem:internal"
     assert "Retry-After" not in response.headers
+
+
+# ---- PostgreSQL: a pooled connection the server ended is replaced, not a 503 --------------
+
+def test_a_pooled_connection_the_server_ended_is_replaced_without_an_error(
+        app, make, council, supplier_org, citizen):
+    if not ON_POSTGRES:
+        pytest.skip("ends a PostgreSQL backend")
+    challenge = make.challenge(council)
+    pitch = make.pitch(challenge["id"], supplier_org)
+    with app.app_context():
+        db.engine.dispose()  # one pooled connection from here on, whose backend we know
+    assert ok(citizen.get(f"/challenges/{challenge['id']}"))["id"] == challenge["id"]
+    with app.app_context():
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+        db.session.rollback()
+        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    # A connection outside the pool ends the pooled one's backend, as a restart would.
+    with psycopg.connect(url, autocommit=True) as other:
+        assert other.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+        while other.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s",
+                            (pid,)).fetchone()[0]:
+            pass
+    # No round trip tests it first, yet the next read and write do not fail.
+    assert ok(citizen.get(f"/challenges/{challenge['id']}"))["id"] == challenge["id"]
+    assert ok(citizen.put(f"/pitches/{pitch['id']}/rating", json={"stars": 4}))["stars"] == 4

@@ -6,9 +6,23 @@ as the comment, so parallel writers never lose a count.
 """
 from functools import cache
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    Text,
+    and_,
+    bindparam,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy import delete as sql_delete
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from exchange import audit, rows
 from exchange.challenges import policy as challenge_policy
@@ -158,31 +172,75 @@ def _refuse_parent(parent_pitch_id: int | None, parent_deleted: bool, pitch_id: 
                       {"parent_id": ["This comment was deleted."]})
 
 
-@cache
-def _lock_statement(dialect: str):
-    """The statement that locks the challenge of the pitch bound as `pitch_id` (the first
-    lock of the lock order), built once per database.
+class _Qualified(ColumnElement):
+    """An expression whose columns keep their table names in a RETURNING clause: SQLAlchemy
+    leaves them out there on SQLite, which makes a subquery's `id` or `status` ambiguous."""
 
-    PostgreSQL locks the row (FOR NO KEY UPDATE, as exchange.rows does); SQLite has no row
-    locks, so a no-op UPDATE takes its database write lock instead."""
+    inherit_cache = True
+    _traverse_internals = (("wrapped", InternalTraversal.dp_clauseelement),)
+
+    def __init__(self, expression):
+        self.wrapped = expression
+        self.type = expression.type
+
+
+@compiles(_Qualified)
+def _compile_qualified(element, compiler, **kw):
+    """The wrapped expression, compiled with table names."""
+    return compiler.process(element.wrapped, **(kw | {"include_table": True}))
+
+
+@cache
+def _count_on_challenge_statement(is_admin: bool):
+    """Add one to the comment count of the challenge of the pitch bound as `pitch_id`,
+    returning whether the user bound as `user_id` moderates it (no row: no such pitch); built once per
+    shape. The UPDATE is also the challenge's lock, the first of the lock order (a row lock
+    on PostgreSQL, the database write lock on SQLite); a refused comment rolls it back."""
+    user_id = bindparam("user_id")
     challenge_id = (select(Pitch.challenge_id).where(Pitch.id == bindparam("pitch_id"))
                     .scalar_subquery())
-    if dialect == "sqlite":
-        return (update(Challenge).where(Challenge.id == challenge_id)
-                .values(id=Challenge.id))
-    return (select(Challenge.id).where(Challenge.id == challenge_id)
-            .with_for_update(key_share=True))
+    return (update(Challenge).where(Challenge.id == challenge_id)
+            .values(comment_count=Challenge.comment_count + 1)
+            .returning(_Qualified(policy.may_moderate_in_sql(user_id, is_admin))
+                       .label("moderator")))
+
+
+@cache
+def _insert_statement(replying: bool):
+    """The new comment, inserted only when the pitch bound as `pitch_id` is submitted,
+    visible to the author and its challenge takes comments (and, for a reply, the comment
+    replied to is on it and not deleted), returning its id; built once per shape. Run after
+    the challenge's lock, it reads what every writer of these changes under that lock."""
+    author_id = bindparam("author_id", type_=Integer)
+    conditions = [Pitch.id == bindparam("pitch_id"), Pitch.status == "submitted",
+                  Challenge.status.in_(sorted(COMMENTS_WHILE)),
+                  challenge_policy.visible_to_user_id(author_id)]
+    if replying:
+        parent = aliased(Comment)
+        conditions.append(select(parent.id).where(parent.id == bindparam("parent_id"),
+                                                  parent.pitch_id == Pitch.id,
+                                                  parent.deleted_at.is_(None)).exists())
+    # Typed, so that PostgreSQL reads each bound value as its column's type.
+    values = select(Pitch.id, author_id, bindparam("parent_id", type_=Integer),
+                    bindparam("body", type_=Text), literal("visible", String),
+                    literal(0, Integer), literal(0, Integer),
+                    bindparam("created_at", type_=DateTime))
+    names = ["pitch_id", "author_id", "parent_id", "body", "status", "reply_count",
+             "flag_count", "created_at"]
+    return (insert(Comment)
+            .from_select(names, values.join(Challenge, Challenge.id == Pitch.challenge_id)
+                         .where(*conditions), include_defaults=False)
+            .returning(Comment.id))
 
 
 @cache
 def _posting_facts(is_admin: bool, replying: bool):
-    """What posting on the pitch bound as `pitch_id` needs, in one SELECT built once per
-    shape: the pitch's and its challenge's status, whether the user bound as `user_id`
-    may see it and moderates it, and, for a reply, the comment replied to."""
+    """Why a comment on the pitch bound as `pitch_id` was refused, in one SELECT built once
+    per shape: the pitch's and its challenge's status, whether the user bound as `user_id`
+    may see it, and, for a reply, the comment replied to."""
     user_id = bindparam("user_id")
     columns = [Pitch.challenge_id, Pitch.status, Challenge.status.label("challenge_status"),
-               challenge_policy.visible_to_user_id(user_id).label("visible"),
-               policy.may_moderate_in_sql(user_id, is_admin).label("moderator")]
+               challenge_policy.visible_to_user_id(user_id).label("visible")]
     statement = select(*columns).join(Challenge, Challenge.id == Pitch.challenge_id)
     if replying:
         parent = aliased(Comment)
@@ -193,39 +251,45 @@ def _posting_facts(is_admin: bool, replying: bool):
     return statement.where(Pitch.id == bindparam("pitch_id"))
 
 
-@cache
-def _insert_statement():
-    """A new comment, returning its id; built once."""
-    return insert(Comment).returning(Comment.id)
-
-
-def post(user, pitch_id: int, fields: dict) -> dict:
-    """Comment on a pitch, or reply to one of its comments; counts follow. The pitch's
-    challenge is locked first (the lock order: challenge, then comments): every writer of
-    its comments takes that lock, so what is read after it stays true until commit."""
-    # Nothing is pending in the session: the statements run on its connection directly.
-    run = db.session.connection().execute
-    run(_lock_statement(db.session.get_bind().dialect.name), {"pitch_id": pitch_id})
-    parent_id = fields.get("parent_id")
-    facts = run(
-        _posting_facts(bool(user.is_admin), parent_id is not None),
-        {"pitch_id": pitch_id, "user_id": user.id, "parent_id": parent_id}).first()
+def _refuse(run, user, pitch_id: int, parent_id: int | None) -> None:
+    """Raise what refused the comment: 404, 409 or 422, checked in that order."""
+    facts = run(_posting_facts(bool(user.is_admin), parent_id is not None),
+                {"pitch_id": pitch_id, "user_id": user.id, "parent_id": parent_id}).first()
     if facts is None or not facts.visible:
         raise NotFound("No such pitch.")
     _refuse_closed(facts.status, facts.challenge_status)
     if parent_id is not None:
         _refuse_parent(facts.parent_pitch_id, facts.parent_deleted_at is not None, pitch_id)
-        run(_count_replies_statement(), {"comment_id": parent_id, "delta": 1})
+    # Unreachable while every writer of these facts takes the challenge's lock first.
+    raise Conflict("The pitch changed while the comment was posted; try again.")
+
+
+def post(user, pitch_id: int, fields: dict) -> dict:
+    """Comment on a pitch, or reply to one of its comments; counts follow. The challenge's
+    comment count is moved first, which locks it (the lock order: challenge, then
+    comments): every writer of its comments takes that lock, so the conditions the insert
+    checks after it stay true until commit. Four statements with the sign-in, a reply five."""
+    # Nothing is pending in the session: the statements run on its connection directly.
+    run = db.session.connection().execute
+    parent_id = fields.get("parent_id")
+    counted = run(_count_on_challenge_statement(bool(user.is_admin)),
+                  {"pitch_id": pitch_id, "user_id": user.id}).first()
+    if counted is None:
+        raise NotFound("No such pitch.")
+    moderator = counted.moderator
     now = utcnow()
     written = {"pitch_id": pitch_id, "author_id": user.id, "parent_id": parent_id,
                "body": fields["body"], "status": "visible", "reply_count": 0, "flag_count": 0,
                "created_at": now, "edited_at": None, "deleted_at": None, "moderated_at": None}
-    comment_id = run(_insert_statement(), written).scalar_one()
-    count_shown(pitch_id, facts.challenge_id, 1, run)
+    comment_id = run(_insert_statement(parent_id is not None), written).scalar()
+    if comment_id is None:
+        _refuse(run, user, pitch_id, parent_id)
+    if parent_id is not None:
+        run(_count_replies_statement(), {"comment_id": parent_id, "delta": 1})
+    run(_count_shown_statements()[1], {"pitch_id": pitch_id, "delta": 1})
     # What was written is what the caller sees: nothing is read back (and the author is
     # read before commit expires them).
-    seen = present(Comment(id=comment_id, **written, author=user),
-                   moderator=bool(facts.moderator))
+    seen = present(Comment(id=comment_id, **written, author=user), moderator=bool(moderator))
     db.session.commit()
     return seen
 

@@ -6,16 +6,21 @@ which the usual handler in http/errors.py answers as problem+json. Everything el
 integrity error, a bad query: a bug) goes on as before and still answers 500, so a fault
 of ours is never passed off as the database's.
 
-pool_pre_ping (config.py) tests each pooled connection before use and replaces dead ones,
-so when the database returns the next request simply connects again: no restart needed.
+A pooled connection the server closed (a restart, an administrator ending it) is replaced
+when it is checked out, so when the database returns the next request simply connects again:
+no restart needed. The test is local, not a round trip (which pool_pre_ping would cost every
+request): an idle PostgreSQL connection has nothing to read, so a socket that is readable
+holds the server's goodbye or its end of file. A connection that dies while in use fails
+its statement (503) and SQLAlchemy invalidates the whole pool: the rest are made anew.
 """
 import logging
+import select
 
 from apispec import BasePlugin
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from exchange.errors import Unavailable
 from exchange.extensions import db
@@ -59,11 +64,31 @@ def _translate(context: ExceptionContext) -> None:
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
+def closed_by_server(dbapi_connection) -> bool:
+    """Whether an idle pooled PostgreSQL connection was closed by the server, told without
+    a round trip: psycopg knows it broken, or its socket has something to read."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        return True
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def _replace_if_closed(dbapi_connection, _record, _proxy) -> None:
+    # DisconnectionError tells the pool to drop this connection and check out another.
+    if closed_by_server(dbapi_connection):
+        raise DisconnectionError("The database closed this pooled connection.")
+
+
 def init_outage(app: Flask) -> None:
-    """Listen for database errors on this app's engines."""
+    """Listen for database errors on this app's engines, and replace pooled PostgreSQL
+    connections the server has closed as they are checked out (a SQLite file has no
+    server that could close one)."""
     with app.app_context():
         for engine in db.engines.values():
             event.listen(engine, "handle_error", _translate)
+            if engine.dialect.name == "postgresql":
+                event.listen(engine.pool, "checkout", _replace_if_closed)
 
 
 class OutagePlugin(BasePlugin):
