@@ -188,6 +188,7 @@ def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
     answers["IntegrityPitch"] = answers["IntegrityOut"]["pitches"][0]
     answers["RecordPitch"] = answers["RecordOut"]["pitches"][0]
     answers["SealOut"] = answers["ShortlistOut"]["seal"]
+    answers["PanelAgreement"] = answers["RankingOut"]["panel_agreement"]
     answers["FlaggedCommentOut"] = answers["FlaggedCommentOutPage"]["items"][0]
     answers["FlagReasonOut"] = answers["FlaggedCommentOut"]["reasons"][0]
     answers["AuditEventOut"] = answers["AuditEventOutPage"]["items"][0]

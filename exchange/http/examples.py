@@ -152,8 +152,8 @@ RANKING_ENTRY = {
     "n": 17, "S": 69, "mean": 4.0588235294117645, "histogram": histogram(0, 3, 0, 7, 7),
     "m": MEALS_M, "C": 5.0, "public_score": 0.5897007098262422,
     "panel_count": 2, "panel_mean": 4.5, "panel_score": 0.875,
-    "combined": 0.7323503549131212, "excluded": NONE_EXCLUDED,
-    "integrity_flags": [],
+    "combined": 0.7323503549131212, "panel_gap": 0.875 - 0.5897007098262422,
+    "excluded": NONE_EXCLUDED, "integrity_flags": [],
 }
 EXCLUDED_ENTRY = {
     "pitch_id": 11, "title": "A day on the round: a film with the drivers",
@@ -163,12 +163,13 @@ EXCLUDED_ENTRY = {
     "n": 8, "S": 26, "mean": 3.25, "histogram": histogram(0, 2, 2, 4, 0),
     "m": MEALS_M, "C": 5.0, "public_score": 0.2152125268244419,
     "panel_count": 0, "panel_mean": None, "panel_score": None,
-    "combined": 0.10760626341222095, "excluded": NONE_EXCLUDED,
+    "combined": 0.10760626341222095, "panel_gap": None, "excluded": NONE_EXCLUDED,
     "integrity_flags": [],
 }
 RANKING_OUT = {
     "challenge_id": 3, "method": "wilson", "panel_weight": 0.5, "min_ratings": 3,
     "prior_weight": 5.0, "shortlist_size": 3, "m": MEALS_M,
+    "panel_agreement": {"kendall_tau": 1.0, "pitches_compared": 3},
     "entries": [RANKING_ENTRY, EXCLUDED_ENTRY],
 }
 
@@ -184,8 +185,9 @@ SEAL_OUT = {
                  "P0zU2aS1gD3fH5jK7lQ9wE==",
 }
 SHORTLIST_OUT = {
-    "challenge_id": 1, "seal": SEAL_OUT, "method": "bayesian", "panel_weight": 0.0, "min_ratings": 3,
-    "prior_weight": 5.0, "shortlist_size": 2, "m": BUDGET_M,
+    "challenge_id": 1, "seal": SEAL_OUT, "method": "bayesian", "panel_weight": 0.0,
+    "min_ratings": 3, "prior_weight": 5.0, "shortlist_size": 2, "m": BUDGET_M,
+    "panel_agreement": {"kendall_tau": 1 / 3, "pitches_compared": 3},
     "published_at": PUBLISHED, "published_by": PRIYA, "shortlisted_pitch_ids": [1, 2],
     "entries": [{
         "pitch_id": 1, "title": PITCH_IN["title"], "supplier": YOOSK,
@@ -193,7 +195,8 @@ SHORTLIST_OUT = {
         "excluded_reasons": [], "n": 16, "S": 70, "mean": 4.375,
         "histogram": PUBLIC_TALLY["histogram"], "m": BUDGET_M, "C": 5.0,
         "public_score": 0.8129251700680271, "panel_count": 2, "panel_mean": 4.5,
-        "panel_score": 0.875, "combined": 0.8129251700680271, "excluded": NONE_EXCLUDED,
+        "panel_score": 0.875, "combined": 0.8129251700680271,
+        "panel_gap": 0.875 - 0.8129251700680271, "excluded": NONE_EXCLUDED,
         "integrity_flags": [],
     }],
 }
@@ -310,6 +313,7 @@ BY_SCHEMA = {
     "RankingOut": RANKING_OUT, "ShortlistOut": SHORTLIST_OUT,
     "IntegrityRules": INTEGRITY_RULES, "IntegrityPitch": INTEGRITY_PITCH,
     "IntegrityOut": INTEGRITY_OUT, "RecordOut": RECORD_OUT, "RecordPitch": RECORD_PITCH, "SealOut": SEAL_OUT,
+    "PanelAgreement": RANKING_OUT["panel_agreement"],
     "CommentIn": COMMENT_IN, "CommentPatch": COMMENT_PATCH, "CommentOut": COMMENT_OUT,
     "FlagIn": FLAG_IN, "FlagOut": FLAG_OUT, "ModerationIn": MODERATION_IN,
     "FlaggedCommentOut": FLAGGED_COMMENT_OUT, "FlagReasonOut": FLAGGED_COMMENT_OUT["reasons"][0],

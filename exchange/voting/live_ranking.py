@@ -56,6 +56,7 @@ class RankedPitch:
     combined: float
     integrity_flags: list
     excluded: dict
+    panel_gap: float | None
 
 
 @dataclass
@@ -66,6 +67,10 @@ class Ranking:
     settings: Settings
     m: float
     entries: list[RankedPitch]
+
+    @property
+    def panel_agreement(self) -> dict:
+        return ranking.panel_agreement(self.entries)
 
     def __getattr__(self, name):  # method, panel_weight, ... as the wire format names them
         return getattr(self.settings, name)
@@ -101,7 +106,8 @@ def _ranked(entry: Entry, pitch, m: float, C: float, flags: list,
         S=entry.S, mean=entry.mean, histogram=entry.histogram, m=m, C=C,
         public_score=entry.public_score, panel_count=entry.panel_count,
         panel_mean=entry.panel_mean, panel_score=entry.panel_score, combined=entry.combined,
-        integrity_flags=flags, excluded=excluded)
+        integrity_flags=flags, excluded=excluded,
+        panel_gap=ranking.panel_gap(entry.public_score, entry.panel_score))
 
 
 # ---- the cache ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
+from exchange.voting import ranking
 
 # The canonical form of a sealed snapshot (voting/snapshots.py), and the previous hash of
 # the first snapshot on the chain.
@@ -259,6 +260,10 @@ class Shortlist(db.Model):
                 "signature": self.signature}
 
     @property
+    def panel_agreement(self) -> dict:
+        return ranking.panel_agreement(self.entries)
+
+    @property
     def shortlisted_pitch_ids(self) -> list[int]:
         return [entry.pitch_id for entry in self.entries if entry.shortlisted]
 
@@ -322,3 +327,7 @@ class ShortlistEntry(db.Model):
     @property
     def m(self) -> float:
         return self.shortlist.m
+
+    @property
+    def panel_gap(self) -> float | None:
+        return ranking.panel_gap(self.public_score, self.panel_score)

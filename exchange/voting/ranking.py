@@ -156,6 +156,43 @@ def rank(tallies: list[PitchTally], settings: Settings, m: float) -> list[Entry]
     return entries
 
 
+def kendall_tau_b(xs: list[float], ys: list[float]) -> float | None:
+    """Kendall's tau-b between two scorings of the same items: +1 when they order every pair
+    alike, -1 when they order every pair the other way; ties count as neither. None with
+    fewer than two items, or when either scoring ties every pair."""
+    concordant = discordant = tied_x = tied_y = 0
+    count = len(xs)
+    for i in range(count):
+        for j in range(i + 1, count):
+            dx, dy = xs[i] - xs[j], ys[i] - ys[j]
+            if dx == 0:
+                tied_x += 1
+            if dy == 0:
+                tied_y += 1
+            if dx * dy > 0:
+                concordant += 1
+            elif dx * dy < 0:
+                discordant += 1
+    pairs = count * (count - 1) // 2
+    denominator = math.sqrt((pairs - tied_x) * (pairs - tied_y))
+    return (concordant - discordant) / denominator if denominator else None
+
+
+def panel_agreement(entries) -> dict:
+    """How far the panel and the public agree: Kendall's tau-b between the panel's and the
+    public's scores over the pitches the panel rated (None below two such pitches)."""
+    rated = [e for e in entries if e.panel_score is not None]
+    return {"kendall_tau": kendall_tau_b([e.public_score for e in rated],
+                                         [e.panel_score for e in rated]),
+            "pitches_compared": len(rated)}
+
+
+def panel_gap(public01: float, panel01: float | None) -> float | None:
+    """The panel's score minus the public's, both on the 0-1 scale; None without a panel
+    rating."""
+    return None if panel01 is None else panel01 - public01
+
+
 def score_order(entries: list[Entry]) -> list[Entry]:
     """All entries by combined score and the tie-breaks, eligibility aside."""
     return sorted(entries, key=_order_key)

@@ -88,6 +88,9 @@ class RankingEntry(Schema):
                                       "Integrity signals past their published thresholds "
                                       "(GET /challenges/{id}/integrity, docs/integrity.md): "
                                       "a reason to look, never a reason a rating is left out.")})
+    panel_gap = fields.Float(required=True, allow_none=True, metadata={
+        "description": "`panel_score` minus `public_score` (0-1 scale): how much more the "
+                       "panel thinks of the pitch than the public; null without panel ratings."})
     excluded = _JsonDict(
         keys=fields.String(validate=validate.OneOf(EXCLUSION_REASONS)), values=fields.Integer(),
         required=True, metadata={
@@ -110,8 +113,20 @@ class RankingSettings(Schema):
     shortlist_size = fields.Integer(required=True)
 
 
+class PanelAgreement(Schema):
+    """The panel and the public side by side."""
+
+    kendall_tau = fields.Float(required=True, allow_none=True, metadata={
+        "description": "Kendall's tau-b between the panel's and the public's scores of the "
+                       "pitches the panel rated: 1 when they order every pair alike, -1 when "
+                       "they order every pair the other way; null below two such pitches or "
+                       "when either side ties them all."})
+    pitches_compared = fields.Integer(required=True)
+
+
 class RankingOut(RankingSettings):
     m = fields.Float(required=True)
+    panel_agreement = fields.Nested(PanelAgreement, required=True)
     entries = fields.List(fields.Nested(RankingEntry), required=True)
 
 

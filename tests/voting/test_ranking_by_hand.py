@@ -157,6 +157,20 @@ def test_the_working_shows_histograms_and_panel_figures(built, anon):
     assert [names[e["pitch_id"]] for e in _ranking(anon, cid)["entries"]] == list("AEBDC")
 
 
+def test_panel_and_public_side_by_side(built, anon):
+    cid, names = built
+    body = _ranking(anon, cid)
+    entries = {names[e["pitch_id"]]: e for e in body["entries"]}
+    # The public orders the panel's four A > E > B > D; the panel (means 4.5, 5, 3, 2)
+    # B > A > E > D. Of the six pairs, A-B and E-B disagree: (4 - 2) / 6.
+    assert body["panel_agreement"] == {"kendall_tau": 1 / 3, "pitches_compared": 4}
+    assert entries["C"]["panel_gap"] is None
+    for name in "ABDE":
+        assert entries[name]["panel_gap"] == entries[name]["panel_score"] - entries[name][
+            "public_score"]
+    assert entries["B"]["panel_gap"] > 0 > entries["D"]["panel_gap"]
+
+
 def test_min_ratings_override_admits_the_short_pitch(built, anon):
     cid, names = built
     body = _ranking(anon, cid, "?min_ratings=2&method=mean")

@@ -104,3 +104,40 @@ def test_order_does_not_depend_on_insertion_order(hists, rnd, method, w):
     one = [(e.pitch_id, e.rank) for e in ranking.rank(tallies, config, 3.2)]
     two = [(e.pitch_id, e.rank) for e in ranking.rank(shuffled, config, 3.2)]
     assert one == two
+
+
+def test_kendall_tau_b_by_hand():
+    assert ranking.kendall_tau_b([1, 2, 3], [10, 20, 30]) == 1.0
+    assert ranking.kendall_tau_b([1, 2, 3], [30, 20, 10]) == -1.0
+    # Pairs (1,2) and (1,3) agree, (2,3) disagree: (2 - 1) / 3.
+    assert ranking.kendall_tau_b([1, 2, 3], [1, 3, 2]) == 1 / 3
+    # x ties its first pair: 2 concordant of 3 pairs, tau-b = 2 / sqrt((3 - 1) * 3).
+    assert math.isclose(ranking.kendall_tau_b([1, 1, 2], [1, 2, 3]), 2 / math.sqrt(6))
+    assert ranking.kendall_tau_b([0.5, 0.5], [0.1, 0.9]) is None  # one side ties all
+    assert ranking.kendall_tau_b([0.5], [0.7]) is None
+    assert ranking.kendall_tau_b([], []) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), min_size=2, max_size=12))
+def test_kendall_tau_b_properties(pairs):
+    xs, ys = [float(x) for x, _ in pairs], [float(y) for _, y in pairs]
+    tau = ranking.kendall_tau_b(xs, ys)
+    assert tau == ranking.kendall_tau_b(ys, xs)
+    if tau is not None:
+        assert -1 - 1e-12 <= tau <= 1 + 1e-12
+        assert math.isclose(ranking.kendall_tau_b(xs, [-y for y in ys]), -tau, abs_tol=1e-12)
+    if len(set(xs)) == len(xs):
+        assert ranking.kendall_tau_b(xs, xs) == 1.0
+
+
+def test_panel_gap_and_agreement_count_only_pitches_the_panel_rated():
+    assert ranking.panel_gap(0.5, None) is None
+    assert ranking.panel_gap(0.25, 0.875) == 0.625
+    entries = ranking.rank([
+        PitchTally(1, T0, (0, 0, 0, 0, 4), panel=(0, 0, 0, 1, 0)),
+        PitchTally(2, T0, (4, 0, 0, 0, 0), panel=(0, 0, 0, 0, 1)),
+        PitchTally(3, T0, (0, 0, 4, 0, 0), panel=(1, 0, 0, 0, 0)),
+        PitchTally(4, T0, (0, 4, 0, 0, 0))], Settings(min_ratings=1), m=3.0)
+    # Public order 1 > 3 > 2; panel 2 > 1 > 3: pairs (1,3) agree, (1,2) and (3,2) do not.
+    assert ranking.panel_agreement(entries) == {"kendall_tau": -1 / 3, "pitches_compared": 3}
