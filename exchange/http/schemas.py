@@ -1,6 +1,8 @@
 """Field types every wire format shares."""
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 
 from marshmallow import Schema, ValidationError, fields, missing, validate
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
@@ -142,6 +144,39 @@ class Plain(Schema):
             if value is not missing:
                 document[key] = value
         return document
+
+
+    def row_dumper(self, names: Sequence[str], computed: dict | None = None):
+        """A function dumping one row (a tuple whose values are named by `names`) as this
+        schema dumps the object the row stands for, by the same plan. A field reads the
+        row's value of its attribute's name, or `computed[name](row)`: what the field's own
+        get_value would read (a field that reads its value its own way needs one)."""
+        computed = computed or {}
+        plan = self.__dict__.get("_plan") or self._make_plan()
+        steps = []
+        for key, attribute, convert, name in plan:
+            if attribute is None:  # convert is the field: its conversion, the value given
+                convert, attribute = _same_as_field(convert, name), None
+            if name in computed:
+                steps.append((key, computed[name], convert))
+            elif attribute in names:
+                steps.append((key, itemgetter(names.index(attribute)), convert))
+            else:
+                raise ValueError(f"A row of {names} has no value for the field {name!r}.")
+
+        def dump_row(row) -> dict:
+            return {key: convert(read(row), row) for key, read, convert in steps}
+
+        return dump_row
+
+
+class Dumped(list):
+    """Items already in the wire format of `schema`, dumped from rows by its own plan
+    (Plain.row_dumper): a page of that schema (http/pagination.py) takes them as they are."""
+
+    def __init__(self, items, schema: type[Schema]):
+        super().__init__(items)
+        self.schema = schema
 
 
 class Summary(Plain):
