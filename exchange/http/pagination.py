@@ -18,8 +18,8 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import and_, or_
 
 from exchange.errors import Invalid
-from exchange.http.schemas import Dumped
 from exchange.extensions import db
+from exchange.http.schemas import Dumped
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
