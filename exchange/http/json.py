@@ -10,11 +10,11 @@ The output means what Flask's default provider's means, value for value:
   which no JSON parser has to accept;
 - floats in their shortest form, which may be spelled differently (1e16, not 1e+16).
 What orjson refuses, the json module writes as before: integers beyond 64 bits, strings
-holding lone surrogates (as \\u escapes), keys that are not strings. Indented output (debug
-mode, or `compact = False`) and calls with json.dumps options are the json module's too.
+holding lone surrogates (as \\u escapes), keys that are not strings. Indented answers (debug
+mode, or `compact = False`) are the json module's too.
 
-Reading JSON is unchanged: bodies are parsed by exchange.http.request_input, and `loads` is
-Flask's.
+Only answers change hands: `dumps` (the session cookie's serializer, among others) and
+`loads` stay Flask's, and bodies are parsed by exchange.http.request_input.
 """
 import orjson
 from flask.json.provider import DefaultJSONProvider
@@ -23,7 +23,8 @@ COMPACT = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 class OrjsonProvider(DefaultJSONProvider):
-    """Flask's JSON provider, writing with orjson where it writes the same document."""
+    """Flask's JSON provider, writing answers with orjson where it writes the same
+    document."""
 
     def _options(self) -> int:
         return COMPACT | orjson.OPT_SORT_KEYS if self.sort_keys else COMPACT
@@ -35,14 +36,6 @@ class OrjsonProvider(DefaultJSONProvider):
             return orjson.dumps(obj, default=self.default, option=self._options())
         except orjson.JSONEncodeError:
             return None
-
-    def dumps(self, obj, **kwargs) -> str:
-        """The document as compact text; with json.dumps options, the json module's."""
-        if not kwargs:
-            written = self._fast(obj)
-            if written is not None:
-                return written.decode()
-        return super().dumps(obj, **kwargs)
 
     def response(self, *args, **kwargs):
         """A JSON answer (a newline after the document, as Flask's)."""
