@@ -5,6 +5,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from exchange import config
 from exchange.extensions import db, limiter
+from exchange.http.json import OrjsonProvider
 
 API_PREFIX = "/api/v1"
 
@@ -20,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    app.json = OrjsonProvider(app)
     app.json.sort_keys = False
 
     db.init_app(app)

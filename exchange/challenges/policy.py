@@ -8,8 +8,14 @@ from exchange.organisations.policy import council_ids_of, is_officer_of
 
 def visible_to(user):
     """SQL condition: the challenges `user` may know exist (drafts only to their council)."""
-    councils = council_ids_of(user)
-    if not councils:
+    return visible_in(council_ids_of(user) or None)
+
+
+def visible_in(councils):
+    """SQL condition, the same rule as `visible_to`, for a member of `councils` (their ids,
+    or a parameter bound to them; None: a reader of no council): a draft only to members
+    of its council."""
+    if councils is None:
         return Challenge.status != "draft"
     return or_(Challenge.status != "draft", Challenge.council_id.in_(councils))
 

@@ -24,10 +24,11 @@ def create_challenge(body):
 @blp.response(200, page_of(schemas.ChallengeOut))
 def list_challenges(args):
     """Challenges you may see; drafts only to their council's members."""
-    statement = service.listing(optional_user(), status=args.get("status"),
-                                tag=args.get("tag"), council_id=args.get("council_id"),
-                                q=args.get("q"))
-    page = service.page_of_listing(statement, args["sort"], args["limit"], args["cursor"])
+    page = service.page_of_listing(optional_user(), args["sort"], args["limit"],
+                                   args["cursor"], status=args.get("status"),
+                                   tag=args.get("tag"), council_id=args.get("council_id"),
+                                   q=args.get("q"))
+    page.items = schemas.listed(page.items)
     return envelope(page), link_header(page)
 
 

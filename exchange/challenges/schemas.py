@@ -1,9 +1,13 @@
 """The wire format of challenges, their settings and stats."""
+from functools import cache
+
 from marshmallow import Schema, fields, validate
 
+from exchange.challenges import service
 from exchange.challenges.models import METHODS, STATUSES
 from exchange.http.pagination import PageArgs
 from exchange.http.schemas import (
+    Dumped,
     Plain,
     StrictFloat,
     StrictInteger,
@@ -73,6 +77,25 @@ class ChallengeOut(Plain):
     created_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(required=True)
     status_changed_at = UtcDateTime(required=True)
+
+
+@cache
+def _dump_listed():
+    """ChallengeOut's plan, reading a listed row (LISTED_NAMES) by index."""
+    names = service.LISTED_NAMES
+    council_id, council_name = names.index("council_id"), names.index("council_name")
+    rating_count = names.index("rating_count")
+    return ChallengeOut().row_dumper(names, computed={
+        "council": lambda row: {"id": row[council_id], "name": row[council_name]},
+        # As TallyCount reads it: 0 while the challenge has no tally.
+        "rating_count": lambda row: row[rating_count] or 0,
+    })
+
+
+def listed(rows) -> Dumped:
+    """Listed challenges (rows of LISTED_NAMES) in the wire format of ChallengeOut."""
+    dump = _dump_listed()
+    return Dumped([dump(row) for row in rows], ChallengeOut)
 
 
 class ChallengeListArgs(PageArgs):

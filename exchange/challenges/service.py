@@ -1,8 +1,8 @@
 """Challenges: posting, editing, their life, and finding them."""
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from types import SimpleNamespace
 
 from sqlalchemy import Select, bindparam, func, inspect, literal, or_, select
 from sqlalchemy.orm import lazyload
@@ -13,10 +13,17 @@ from exchange.challenges.models import Challenge, ChallengeTag
 from exchange.clock import utcnow
 from exchange.errors import NotAllowed, NotFound
 from exchange.extensions import db
-from exchange.http.pagination import Page, SortKey, paginate
+from exchange.http.pagination import (
+    Page,
+    SortKey,
+    after,
+    decode_cursor,
+    order_by,
+    page_from_rows,
+)
 from exchange.organisations import service as organisations
 from exchange.organisations.models import Organisation
-from exchange.organisations.policy import is_member
+from exchange.organisations.policy import council_ids_of, is_member
 
 NO_DEADLINE = datetime(9999, 12, 31)
 # Settings that decide which ratings count: changing one re-judges the challenge's ratings.
@@ -178,23 +185,11 @@ LISTED = (Challenge.id, Challenge.council_id, Organisation.name.label("council_n
           Challenge.min_account_age_hours, Challenge.pitch_count, Challenge.comment_count,
           Challenge.view_count, Challenge.created_at, Challenge.updated_at,
           Challenge.status_changed_at)
+# The names of a listed row's values, in order: LISTED, voting's rating count of the
+# challenge (None while it has no tally), and its tags (a list, in order).
+LISTED_NAMES = (*(column.key for column in LISTED), "rating_count", "tags")
 
-# Built once: building a select costs about as much as running a small one.
 LISTING = select(*LISTED).join(Organisation, Organisation.id == Challenge.council_id)
-
-
-class Listed(SimpleNamespace):
-    """A listed challenge as plain attributes, under the names a Challenge has; its
-    rating count (voting's) as `tally.rating_count`, no tally while it has none."""
-
-    @classmethod
-    def of(cls, row, tags: list[str]) -> "Listed":
-        listed = cls(**row._mapping)
-        listed.council = {"id": listed.council_id, "name": listed.__dict__.pop("council_name")}
-        listed.tags = tags
-        count = listed.__dict__.pop("rating_count")
-        listed.tally = None if count is None else SimpleNamespace(rating_count=count)
-        return listed
 
 
 @cache
@@ -212,39 +207,92 @@ def _with_rating_count(statement):
 TAGS_OF = (select(ChallengeTag.challenge_id, ChallengeTag.tag)
            .where(ChallengeTag.challenge_id.in_(bindparam("challenge_ids", expanding=True)))
            .order_by(ChallengeTag.challenge_id, ChallengeTag.tag))
+# LIKE's escape character for the words of `q`: a word matches as written, % and _ too.
+LIKE_ESCAPE = "/"
 
 
-def page_of_listing(statement, sort: str, limit: int, cursor: str | None) -> Page:
-    """One page of a listing in the order `sort`, as Listed challenges with their tags."""
-    if sort in COUNTED_ORDERS:
-        statement, keys = COUNTED_ORDERS[sort](statement)
-    else:
-        statement, keys = _with_rating_count(statement), SORTS[sort]
-    page = paginate(statement, keys, limit, cursor, whole_rows=True)
-    tags: dict[int, list[str]] = {row.id: [] for row in page.items}
-    if tags:
-        for challenge_id, tag in db.session.execute(TAGS_OF, {"challenge_ids": list(tags)}):
-            tags[challenge_id].append(tag)
-    page.items = [Listed.of(row, tags[row.id]) for row in page.items]
-    return page
+def _like_pattern(word: str) -> str:
+    escaped = (word.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%")
+               .replace("_", LIKE_ESCAPE + "_"))
+    return f"%{escaped}%"
 
 
-def listing(user, *, status=None, tag=None, council_id=None, q=None):
-    """The challenges `user` may see, filtered, as a select statement of LISTED rows."""
-    statement = LISTING.where(policy.visible_to(user))
-    if status:
-        statement = statement.where(Challenge.status == status)
-    if council_id:
-        statement = statement.where(Challenge.council_id == council_id)
-    if tag:
+@dataclass(frozen=True)
+class ListingShape:
+    """What decides the SQL of a list request; the values themselves are bound per read."""
+
+    sort: str
+    member: bool  # the reader belongs to a council: its drafts are visible to them
+    status: bool
+    council: bool
+    tag: bool
+    words: int
+    after: bool  # a cursor: rows after its values
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """A listing statement built once per shape, and the sort keys it pages by."""
+
+    statement: Select
+    keys: list[SortKey]
+
+
+@cache
+def _listing_query(shape: ListingShape) -> ListingQuery:
+    """The page statement of one shape, built once: building a select costs about as much
+    as running a small one. Every value (filters, councils, cursor, limit) is a bound
+    parameter."""
+    statement = LISTING.where(policy.visible_in(
+        bindparam("councils", expanding=True) if shape.member else None))
+    if shape.status:
+        statement = statement.where(Challenge.status == bindparam("status"))
+    if shape.council:
+        statement = statement.where(Challenge.council_id == bindparam("council_id"))
+    if shape.tag:
         statement = statement.where(Challenge.id.in_(
-            select(ChallengeTag.challenge_id).where(ChallengeTag.tag == tag)))
-    if q:
-        for word in q.lower().split()[:8]:
-            statement = statement.where(or_(
-                func.lower(Challenge.title).contains(word, autoescape=True),
-                func.lower(Challenge.summary).contains(word, autoescape=True)))
-    return statement
+            select(ChallengeTag.challenge_id).where(ChallengeTag.tag == bindparam("tag"))))
+    for i in range(shape.words):
+        word = bindparam(f"word_{i}")
+        statement = statement.where(or_(
+            func.lower(Challenge.title).like(word, escape=LIKE_ESCAPE),
+            func.lower(Challenge.summary).like(word, escape=LIKE_ESCAPE)))
+    if shape.sort in COUNTED_ORDERS:
+        statement, keys = COUNTED_ORDERS[shape.sort](statement)
+    else:
+        statement, keys = _with_rating_count(statement), SORTS[shape.sort]
+    if tuple(statement.selected_columns.keys()) != LISTED_NAMES[:-1]:
+        raise AssertionError(f"a {shape.sort} listing reads other columns than LISTED")
+    if shape.after:
+        statement = statement.where(after(keys, [bindparam(f"after_{i}")
+                                                 for i in range(len(keys))]))
+    return ListingQuery(statement.order_by(*order_by(keys)).limit(bindparam("limit")), keys)
+
+
+def page_of_listing(user, sort: str, limit: int, cursor: str | None, *, status=None,
+                    tag=None, council_id=None, q=None) -> Page:
+    """One page of the challenges `user` may see (drafts only to their council's members),
+    filtered, in the order `sort`: rows of LISTED_NAMES, tags last."""
+    councils = council_ids_of(user)
+    words = q.lower().split()[:8] if q else []
+    query = _listing_query(ListingShape(sort, bool(councils), bool(status), bool(council_id),
+                                        bool(tag), len(words), bool(cursor)))
+    values = {"limit": limit + 1, "councils": councils, "status": status,
+              "council_id": council_id, "tag": tag}
+    values.update((f"word_{i}", _like_pattern(word)) for i, word in enumerate(words))
+    if cursor:
+        values.update((f"after_{i}", value)
+                      for i, value in enumerate(decode_cursor(cursor, query.keys)))
+    connection = db.session.connection()
+    rows = connection.execute(query.statement, values).all()
+    page = page_from_rows(rows, query.keys, limit)
+    tags: dict[int, list[str]] = {row[0]: [] for row in page.items}
+    if tags:
+        for challenge_id, tag_name in connection.execute(TAGS_OF,
+                                                         {"challenge_ids": list(tags)}):
+            tags[challenge_id].append(tag_name)
+    page.items = [(*row, tags[row[0]]) for row in page.items]
+    return page
 
 
 def _counted(challenge: Challenge, name: str) -> int:

@@ -19,6 +19,7 @@ from sqlalchemy import and_, or_
 
 from exchange.errors import Invalid
 from exchange.extensions import db
+from exchange.http.schemas import Dumped
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -35,11 +36,25 @@ class PageArgs(Schema):
 _page_schemas: dict = {}
 
 
+class PageSchema(Schema):
+    """A list envelope; items already dumped by the item schema (Dumped) pass as they are."""
+
+    item_schema: type[Schema]
+
+    def dump(self, obj, *, many: bool | None = None):
+        items = obj.get("items") if isinstance(obj, dict) else None
+        if type(items) is Dumped and items.schema is self.item_schema and not (
+                many or self.many):
+            return {"items": items, "next_cursor": obj["next_cursor"]}
+        return super().dump(obj, many=many)
+
+
 def page_of(item_schema: type[Schema]) -> type[Schema]:
     """The list envelope `{items, next_cursor}` around one item schema."""
     name = item_schema.__name__.removesuffix("Schema") + "Page"
     if name not in _page_schemas:
-        _page_schemas[name] = type(name, (Schema,), {
+        _page_schemas[name] = type(name, (PageSchema,), {
+            "item_schema": item_schema,
             "items": fields.List(fields.Nested(item_schema), required=True),
             "next_cursor": fields.String(required=True, allow_none=True),
         })
@@ -110,14 +125,20 @@ def decode_cursor(cursor: str, keys: list[SortKey]) -> list:
                       {"cursor": ["Invalid cursor."]}) from None
 
 
-def _after(keys: list[SortKey], values: list):
-    """SQL condition: rows strictly after `values` in the order `keys`."""
+def after(keys: list[SortKey], values: list):
+    """SQL condition: rows strictly after `values` (or parameters bound to them) in the
+    order `keys`."""
     clauses = []
     for i, key in enumerate(keys):
         equal = [k.expression == v for k, v in zip(keys[:i], values[:i])]
         beyond = key.expression < values[i] if key.descending else key.expression > values[i]
         clauses.append(and_(*equal, beyond))
     return or_(*clauses)
+
+
+def order_by(keys: list[SortKey]) -> list:
+    """The ORDER BY clauses of the order `keys`."""
+    return [k.expression.desc() if k.descending else k.expression.asc() for k in keys]
 
 
 @dataclass
@@ -131,9 +152,8 @@ def paginate(statement, keys: list[SortKey], limit: int, cursor: str | None, *,
     """Run `statement` ordered by `keys`, one page after `cursor`; scalars, or whole rows
     when `whole_rows`."""
     if cursor:
-        statement = statement.where(_after(keys, decode_cursor(cursor, keys)))
-    order = [k.expression.desc() if k.descending else k.expression.asc() for k in keys]
-    result = db.session.execute(statement.order_by(*order).limit(limit + 1))
+        statement = statement.where(after(keys, decode_cursor(cursor, keys)))
+    result = db.session.execute(statement.order_by(*order_by(keys)).limit(limit + 1))
     rows = list(result) if whole_rows else list(result.scalars())
     return page_from_rows(rows, keys, limit)
 

@@ -23,6 +23,7 @@ import sys
 from urllib.parse import parse_qsl, quote
 
 from flask import Flask, request
+from marshmallow import Schema
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.exceptions import RequestURITooLarge, UnsupportedMediaType
 
@@ -129,6 +130,10 @@ def _refuse_unstorable(fields: set[str], location: str) -> None:
 class ExchangeParser(FlaskParser):
     """webargs' Flask parser with the input rules of this module."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[type[Schema], Schema] = {}
+
     def load_json(self, req, schema):
         if not is_json_request(req):
             raise UnsupportedMediaType(
@@ -137,6 +142,16 @@ class ExchangeParser(FlaskParser):
         document = parse_json_body(req.get_data(cache=True))
         _refuse_unstorable(_unstorable_fields(document), "json")
         return document
+
+    def _get_schema(self, argmap, req):
+        """A schema class is made an instance once, not per request: loading keeps nothing
+        on the instance, and making one copies every field."""
+        if isinstance(argmap, type) and issubclass(argmap, Schema):
+            schema = self._schemas.get(argmap)
+            if schema is None:
+                schema = self._schemas[argmap] = argmap()
+            return schema
+        return super()._get_schema(argmap, req)
 
     def load_querystring(self, req, schema):
         _refuse_unstorable(_unstorable_query_fields(), "query")

@@ -1,6 +1,8 @@
 """Field types every wire format shares."""
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 
 from marshmallow import Schema, ValidationError, fields, missing, validate
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
@@ -68,8 +70,23 @@ class HttpUrl(fields.Url):
 
 
 def _utc(value, _obj):
-    return None if value is None else value.replace(tzinfo=None).isoformat(
-        timespec="seconds") + "Z"
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    return value.isoformat(timespec="seconds") + "Z"
+
+
+class _Never:
+    """The type of no value: a field without a type it keeps unchanged."""
+
+
+def _kept_type(field) -> type:
+    """The type of value the field dumps as it is (an Integer gives an int back), if any."""
+    kind = type(field)
+    if kind in (fields.Integer, fields.Float) and field.as_string:
+        return _Never
+    return {fields.Integer: int, fields.Float: float, fields.String: str}.get(kind, _Never)
 
 
 def _same_as_field(field, name):
@@ -84,6 +101,10 @@ def _same_as_field(field, name):
             else field._serialize(value, name, obj)
     if kind is UtcDateTime:
         return _utc
+    if kind is fields.List and type(field.inner) is fields.String:
+        inner = field.inner
+        return lambda value, obj: None if value is None else [
+            item if type(item) is str else inner._serialize(item, name, obj) for item in value]
     if kind is fields.Dict and field.mapping_type is dict and field.key_field is not None \
             and field.value_field is not None:
         key_of = _same_as_field(field.key_field, None)
@@ -142,6 +163,44 @@ class Plain(Schema):
             if value is not missing:
                 document[key] = value
         return document
+
+
+    def row_dumper(self, names: Sequence[str], computed: dict | None = None):
+        """A function dumping one row (a tuple whose values are named by `names`) as this
+        schema dumps the object the row stands for, by the same plan. A field reads the
+        row's value of its attribute's name, or `computed[name](row)`: what the field's own
+        get_value would read (a field that reads its value its own way needs one)."""
+        computed = computed or {}
+        plan = self.__dict__.get("_plan") or self._make_plan()
+        steps = []
+        for key, attribute, convert, name in plan:
+            field = self.dump_fields[name]
+            if attribute is None:  # convert is the field: its conversion, the value given
+                convert, attribute = _same_as_field(convert, name), None
+            if name in computed:
+                read = computed[name]
+            elif attribute in names:
+                read = itemgetter(names.index(attribute))
+            else:
+                raise ValueError(f"A row of {names} has no value for the field {name!r}.")
+            steps.append((key, read, _kept_type(field), convert))
+
+        def dump_row(row) -> dict:
+            # A value already of the type its field dumps (an int for an Integer...) is
+            # kept as it is: the conversion would give it back unchanged.
+            return {key: value if type(value := read(row)) is unchanged else convert(value, row)
+                    for key, read, unchanged, convert in steps}
+
+        return dump_row
+
+
+class Dumped(list):
+    """Items already in the wire format of `schema`, dumped from rows by its own plan
+    (Plain.row_dumper): a page of that schema (http/pagination.py) takes them as they are."""
+
+    def __init__(self, items, schema: type[Schema]):
+        super().__init__(items)
+        self.schema = schema
 
 
 class Summary(Plain):

@@ -129,3 +129,76 @@ def test_a_listed_challenge_reads_as_it_does_alone_in_every_order(make, council,
     for sort in ("new", "deadline", "popular"):
         listed = {c["id"]: c for c in ok(anon.get(f"/challenges?sort={sort}"))["items"]}
         assert listed == alone, sort
+
+
+def _sql_of_list(app, reader, path: str) -> list[str]:
+    from tests.contract import recorded_statements
+
+    with recorded_statements(app) as seen:
+        ok(reader.get(path))
+    return seen
+
+
+def test_a_page_of_one_or_twenty_challenges_reads_them_in_two_statements(app, make, council,
+                                                                         anon):
+    make.challenge(council, "draft")
+    make.challenge(council, "open")
+    for limit in (1, 20):
+        # Anonymous: the page, then its tags; nothing else.
+        statements = _sql_of_list(app, anon, f"/challenges?limit={limit}")
+        assert len(statements) == 2, statements
+        # An officer of the council sees its draft; the sign-in reads the token and the
+        # memberships, the list itself still reads two statements.
+        signed_in = _sql_of_list(app, council.owner, f"/challenges?limit={limit}")
+        listing = [sql for sql in signed_in if "challenge_tags" in sql
+                   or "FROM challenges" in sql]
+        assert len(listing) == 2, signed_in
+    for _ in range(20):
+        make.challenge(council, "open", tags=["budget", "care"])
+    for reader, seen in ((anon, 20), (council.owner, 20)):
+        counted, body = statements_of_get(app, reader, "/challenges?limit=20")
+        assert len(body["items"]) == seen
+        assert counted == len(_sql_of_list(app, reader, "/challenges?limit=1"))
+
+
+def _all_pages(reader, query: str, limit: int) -> list[int]:
+    seen, cursor = [], None
+    while True:
+        page = ok(reader.get(f"/challenges?{query}&limit={limit}" +
+                             (f"&cursor={cursor}" if cursor else "")))
+        seen += _ids(page)
+        cursor = page["next_cursor"]
+        if not cursor:
+            return seen
+
+
+def test_every_filter_sort_and_reader_pages_without_repeats_or_gaps(make, council, anon):
+    other = make.council()
+    supplier = make.supplier()
+    for i in range(9):
+        owner = (council, other)[i % 2]
+        made = make.challenge(owner, ("open", "voting", "draft")[i % 3],
+                              title=f"Bus {'stops' if i % 2 else 'lanes'} {i}",
+                              tags=["transport"] if i % 3 else ["budget"],
+                              deadline=None if i % 4 else f"2031-0{1 + i % 9}-01T00:00:00Z")
+        if made["status"] == "open" and i % 2:
+            pitch = make.pitch(made["id"], supplier)
+            ok(make.user("rater").put(f"/pitches/{pitch['id']}/rating", json={"stars": 3}))
+    filters = ("", "status=open", "tag=transport", f"council_id={council.id}", "q=bus",
+               "q=bus+stops", "status=voting&tag=budget&q=lanes")
+    for reader in (anon, council.owner):
+        for sort in ("new", "deadline", "popular"):
+            for query in filters:
+                whole = _ids(ok(reader.get(f"/challenges?{query}&sort={sort}&limit=100")))
+                assert _all_pages(reader, f"{query}&sort={sort}", 2) == whole, (sort, query)
+    # Three drafts (i = 2, 5, 8): the public sees none, the officer their council's two.
+    assert len(_all_pages(anon, "sort=new", 2)) == 6
+    assert len(_all_pages(council.owner, "sort=new", 2)) == 8
+
+
+def test_words_match_as_written_percent_and_underscore_too(make, council, anon):
+    made = make.challenge(council, "open", title="100% of bus_stops")
+    make.challenge(council, "open", title="1000 buses stop here")
+    assert _ids(ok(anon.get("/challenges?q=100%25"))) == [made["id"]]
+    assert _ids(ok(anon.get("/challenges?q=bus_stops"))) == [made["id"]]
+    assert _ids(ok(anon.get("/challenges?q=%2F"))) == []
