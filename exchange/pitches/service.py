@@ -4,7 +4,8 @@ from datetime import datetime
 from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy import bindparam, func, inspect, literal, select, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from exchange import audit, events, rows, views
 from exchange.challenges import lifecycle
@@ -138,14 +139,21 @@ def withdraw(user, pitch_id: int) -> Pitch:
     return pitch
 
 
-def view(user, pitch_id: int) -> "Shown":
-    """Read a pitch, noting a view of it (written later, in a batch: exchange/views.py)."""
-    found = db.session.execute(_shown_one().where(challenge_policy.visible_to(user)),
-                               {"pitch_id": pitch_id}).first()
+def view(user, pitch_id: int) -> tuple:
+    """Read a pitch in one statement, noting a view of it (written later, in a batch:
+    exchange/views.py): its row (SHOWN, supplier and tally columns) and its tags in order,
+    for schemas.pitch_document."""
+    dialect = db.session.get_bind().dialect.name
+    found = db.session.connection().execute(
+        _shown_one(dialect),
+        {"pitch_id": pitch_id, "user_id": user.id if user is not None else None}).first()
     if found is None:
         raise NotFound("No such pitch.")
-    views.seen(Pitch, found.id)
-    return Shown.of(found, _tags_of([found.id])[found.id])
+    views.seen(Pitch, pitch_id)
+    tags = found.tags.split(TAG_SEPARATOR) if found.tags else []
+    if dialect != "postgresql":
+        tags.sort()  # see _tags_in_order
+    return found._mapping, tags
 
 
 SORTS = {
@@ -210,9 +218,30 @@ def _shown():
 # Statements built once, their ids bound per request: building one costs as much as
 # running it.
 @cache
-def _shown_one():
-    return (_shown().join(Challenge, Challenge.id == Pitch.challenge_id)
-            .where(Pitch.id == bindparam("pitch_id")))
+def _shown_one(dialect: str):
+    """The pitch bound as `pitch_id` with its tags, if the person bound as `user_id` (None:
+    signed out) may see its challenge; one statement, built once per database."""
+    return (_shown().add_columns(_tags_in_order(dialect).label("tags"))
+            .join(Challenge, Challenge.id == Pitch.challenge_id)
+            .where(Pitch.id == bindparam("pitch_id"),
+                   challenge_policy.visible_to_user_id(bindparam("user_id"))))
+
+
+# Between a pitch's tags read as one string: no tag holds a space (http.schemas.TAG_PATTERN).
+TAG_SEPARATOR = " "
+
+
+def _tags_in_order(dialect: str):
+    """The pitch's tags as one string, TAG_SEPARATOR between them, NULL when it has none.
+    PostgreSQL orders them as ORDER BY tag does, in the database's collation; SQLite
+    cannot order an aggregate before 3.44, so `view` sorts them: the same order as its
+    ORDER BY (BINARY collation, code point order, as Python sorts strings)."""
+    if dialect == "postgresql":
+        joined = func.string_agg(PitchTag.tag, aggregate_order_by(
+            literal(TAG_SEPARATOR), PitchTag.tag))
+    else:
+        joined = func.group_concat(PitchTag.tag, TAG_SEPARATOR)
+    return select(joined).where(PitchTag.pitch_id == Pitch.id).scalar_subquery()
 
 
 @cache
