@@ -26,9 +26,12 @@ COUNT_FIELDS = {"tally", "comment_count", "pitch_count", "rating_count", "reply_
                 "flag_count"}
 
 
+# Made once: json.dumps with these options builds a new encoder on every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def _digest(document) -> str:
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+    return hashlib.sha256(_CANONICAL.encode(document).encode()).hexdigest()[:20]
 
 
 # The envelope of every list (http/pagination.py), whose counts are all inside its items.

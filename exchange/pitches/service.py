@@ -143,10 +143,13 @@ def view(user, pitch_id: int) -> tuple:
     """Read a pitch in one statement, noting a view of it (written later, in a batch:
     exchange/views.py): its row (SHOWN, supplier and tally columns) and its tags in order,
     for schemas.pitch_document."""
-    dialect = db.session.get_bind().dialect.name
-    found = db.session.connection().execute(
-        _shown_one(dialect),
-        {"pitch_id": pitch_id, "user_id": user.id if user is not None else None}).first()
+    # A connection of its own, not the session's: a read of one row needs no ORM session
+    # (its start and its close cost more than the statement).
+    with db.engine.connect() as connection:
+        dialect = connection.dialect.name
+        found = connection.execute(
+            _shown_one(dialect),
+            {"pitch_id": pitch_id, "user_id": user.id if user is not None else None}).first()
     if found is None:
         raise NotFound("No such pitch.")
     views.seen(Pitch, pitch_id)
