@@ -4,10 +4,9 @@ from datetime import datetime
 from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, func, inspect, literal, select, update
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import bindparam, inspect, select, update
 
-from exchange import audit, events, rows, views
+from exchange import audit, events, rows, tag_strings, views
 from exchange.challenges import lifecycle
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges import service as challenges
@@ -153,10 +152,7 @@ def view(user, pitch_id: int) -> tuple:
     if found is None:
         raise NotFound("No such pitch.")
     views.seen(Pitch, pitch_id)
-    tags = found.tags.split(TAG_SEPARATOR) if found.tags else []
-    if dialect != "postgresql":
-        tags.sort()  # see _tags_in_order
-    return found._mapping, tags
+    return found._mapping, tag_strings.split(found.tags, dialect)
 
 
 SORTS = {
@@ -224,27 +220,11 @@ def _shown():
 def _shown_one(dialect: str):
     """The pitch bound as `pitch_id` with its tags, if the person bound as `user_id` (None:
     signed out) may see its challenge; one statement, built once per database."""
-    return (_shown().add_columns(_tags_in_order(dialect).label("tags"))
+    tags = tag_strings.joined(PitchTag.tag, PitchTag.pitch_id == Pitch.id, dialect)
+    return (_shown().add_columns(tags.label("tags"))
             .join(Challenge, Challenge.id == Pitch.challenge_id)
             .where(Pitch.id == bindparam("pitch_id"),
                    challenge_policy.visible_to_user_id(bindparam("user_id"))))
-
-
-# Between a pitch's tags read as one string: no tag holds a space (http.schemas.TAG_PATTERN).
-TAG_SEPARATOR = " "
-
-
-def _tags_in_order(dialect: str):
-    """The pitch's tags as one string, TAG_SEPARATOR between them, NULL when it has none.
-    PostgreSQL orders them as ORDER BY tag does, in the database's collation; SQLite
-    cannot order an aggregate before 3.44, so `view` sorts them: the same order as its
-    ORDER BY (BINARY collation, code point order, as Python sorts strings)."""
-    if dialect == "postgresql":
-        joined = func.string_agg(PitchTag.tag, aggregate_order_by(
-            literal(TAG_SEPARATOR), PitchTag.tag))
-    else:
-        joined = func.group_concat(PitchTag.tag, TAG_SEPARATOR)
-    return select(joined).where(PitchTag.pitch_id == Pitch.id).scalar_subquery()
 
 
 @cache
