@@ -2,7 +2,7 @@
 from exchange.audit.schemas import AuditEventOut
 from exchange.challenges import history, schemas, service
 from exchange.http.auth import optional_user, signed_in_user
-from exchange.http.conditional import if_match
+from exchange.http.conditional import if_match, tagged_document
 from exchange.http.openapi import ExchangeBlueprint
 from exchange.http.pagination import PageArgs, envelope, link_header, page_of
 
@@ -37,7 +37,8 @@ def list_challenges(args):
 @blp.problems(404)
 def get_challenge(challenge_id):
     """One challenge; counts a view of it (not of its pitches)."""
-    return service.view(challenge_id, optional_user())
+    return tagged_document(schemas.ChallengeOut().dump(service.view(challenge_id,
+                                                                     optional_user())))
 
 
 @blp.patch("/challenges/<int:challenge_id>")

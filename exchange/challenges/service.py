@@ -7,7 +7,7 @@ from functools import cache
 from sqlalchemy import Select, bindparam, func, inspect, literal, or_, select
 from sqlalchemy.orm import lazyload
 
-from exchange import audit, events, views
+from exchange import audit, events, tag_strings, views
 from exchange.challenges import lifecycle, policy
 from exchange.challenges.models import Challenge, ChallengeTag
 from exchange.clock import utcnow
@@ -56,11 +56,31 @@ def get_visible(challenge_id: int, user, *, lock: bool = False,
     return challenge
 
 
-def view(challenge_id: int, user) -> Challenge:
-    """Read a challenge, noting a view of it (written later, in a batch: exchange/views.py)."""
-    challenge = get_visible(challenge_id, user)
-    views.seen(Challenge, challenge.id)
-    return challenge
+def view(challenge_id: int, user) -> "Listed":
+    """Read a challenge in one statement, as a listed one (its council, tags and rating
+    count), noting a view of it (written later, in a batch: exchange/views.py)."""
+    # A connection of its own, not the session's: a read of one row needs no ORM session
+    # (its start and its close cost more than the statement).
+    with db.engine.connect() as connection:
+        dialect = connection.dialect.name
+        found = connection.execute(_one_shown(dialect), {
+            "challenge_id": challenge_id,
+            "user_id": user.id if user is not None else None}).first()
+    if found is None:
+        raise NotFound("No such challenge.")
+    views.seen(Challenge, challenge_id)
+    return Listed.of(found, tag_strings.split(found.tags, dialect))
+
+
+@cache
+def _one_shown(dialect: str):
+    """The challenge bound as `challenge_id`, as LISTED with its rating count and tags, if
+    the person bound as `user_id` (None: signed out) may see it; built once per database."""
+    tags = tag_strings.joined(ChallengeTag.tag, ChallengeTag.challenge_id == Challenge.id,
+                              dialect)
+    return (_with_rating_count(LISTING).add_columns(tags.label("tags"))
+            .where(Challenge.id == bindparam("challenge_id"),
+                   policy.visible_to_user_id(bindparam("user_id"))))
 
 
 def get_for_officer(challenge_id: int, user, *, lock: bool = False) -> Challenge:

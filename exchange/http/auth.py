@@ -17,11 +17,21 @@ def signed_in_user():
 
 def optional_user():
     """The caller when signed in, else None."""
+    # A request with neither cookie nor Authorization header signs nobody in; Flask-Login
+    # would still hash the client's address and agent (session protection) to say so.
+    if not request.cookies and "Authorization" not in request.headers:
+        return None
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 class TokenAwareSessionInterface(SecureCookieSessionInterface):
     """A request signed in by token gets no cookie back."""
+
+    def open_session(self, app, request):
+        # Without its cookie the session starts empty: no need to build the signer.
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
     def save_session(self, app, session, response):
         if g.get("signed_in_by_token"):

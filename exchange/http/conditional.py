@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_smorest.utils import get_appcontext
 
 from exchange.errors import PreconditionFailed
@@ -26,9 +26,12 @@ COUNT_FIELDS = {"tally", "comment_count", "pitch_count", "rating_count", "reply_
                 "flag_count"}
 
 
+# Made once: json.dumps with these options builds a new encoder on every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def _digest(document) -> str:
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+    return hashlib.sha256(_CANONICAL.encode(document).encode()).hexdigest()[:20]
 
 
 # The envelope of every list (http/pagination.py), whose counts are all inside its items.
@@ -94,6 +97,17 @@ def tagged_json(tag: str, body: Callable[[], bytes]) -> Response:
     etag = f'W/"{tag}"'
     response = _not_modified(Response()) if _still_fresh(etag) else \
         Response(body(), mimetype="application/json")
+    response.headers["ETag"] = etag
+    return response
+
+
+def tagged_document(document: dict) -> Response:
+    """One resource's JSON read, tagged by its document (etag_of) as it is, before it is
+    written: 304 with no body when the caller's If-None-Match holds the tag, else 200 with
+    the document in the bytes jsonify writes. Nothing is parsed back from the body."""
+    etag = etag_of(document)
+    response = _not_modified(Response()) if _still_fresh(etag) else \
+        current_app.json.response(document)
     response.headers["ETag"] = etag
     return response
 

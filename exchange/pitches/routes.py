@@ -1,7 +1,7 @@
 """Endpoints for pitches."""
 from exchange.challenges import service as challenges
 from exchange.http.auth import optional_user, signed_in_user
-from exchange.http.conditional import if_match
+from exchange.http.conditional import if_match, tagged_document
 from exchange.http.openapi import ExchangeBlueprint
 from exchange.http.pagination import envelope, link_header, page_of
 from exchange.pitches import schemas, service
@@ -36,7 +36,7 @@ def list_pitches(args, challenge_id):
 @blp.problems(404)
 def get_pitch(pitch_id):
     """One pitch with its tally; counts a view of the pitch (not of its challenge)."""
-    return service.view(optional_user(), pitch_id)
+    return tagged_document(schemas.pitch_document(*service.view(optional_user(), pitch_id)))
 
 
 @blp.patch("/pitches/<int:pitch_id>")

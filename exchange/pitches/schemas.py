@@ -9,6 +9,7 @@ from exchange.http.schemas import (
     Summary,
     Text,
     UtcDateTime,
+    _utc,
     tag_list,
 )
 from exchange.pitches.models import PRICING, STATUSES
@@ -82,6 +83,35 @@ class PitchOut(Plain):
     updated_at = UtcDateTime(required=True)
     withdrawn_at = UtcDateTime(required=True, allow_none=True)
     tally = TallyField(Tally, required=True)
+
+
+def _tally_part(values, kind: str) -> dict:
+    count, total = values[f"{kind}_count"], values[f"{kind}_sum"]
+    return {"count": count, "sum": total, "mean": (total / count) if count else None,
+            "histogram": {"1": values[f"{kind}_1"], "2": values[f"{kind}_2"],
+                          "3": values[f"{kind}_3"], "4": values[f"{kind}_4"],
+                          "5": values[f"{kind}_5"]}}
+
+
+def pitch_document(values, tags: list[str]) -> dict:
+    """PitchOut's dump of one pitch read as a plain row (pitches.service's SHOWN columns,
+    supplier and tally columns): the same document, made without marshmallow's per-field
+    work (tests/pitches/test_one_pitch.py compares the bytes in every state)."""
+    return {
+        "id": values["id"], "challenge_id": values["challenge_id"],
+        "supplier": {"id": values["supplier_id"], "name": values["supplier_name"]},
+        "title": values["title"], "summary": values["summary"],
+        "description": values["description"], "video_url": values["video_url"],
+        "pricing": values["pricing"], "price_note": values["price_note"],
+        "tags": tags,
+        "status": values["status"], "shortlisted": bool(values["shortlisted"]),
+        "view_count": values["view_count"], "comment_count": values["comment_count"],
+        "submitted_at": _utc(values["submitted_at"], None),
+        "updated_at": _utc(values["updated_at"], None),
+        "withdrawn_at": _utc(values["withdrawn_at"], None),
+        "tally": NO_RATINGS if values["tallied"] is None else {
+            "public": _tally_part(values, "public"), "panel": _tally_part(values, "panel")},
+    }
 
 
 class PitchListArgs(PageArgs):
