@@ -37,8 +37,7 @@ def list_challenges(args):
 @blp.problems(404)
 def get_challenge(challenge_id):
     """One challenge; counts a view of it (not of its pitches)."""
-    return tagged_document(schemas.ChallengeOut().dump(service.view(challenge_id,
-                                                                     optional_user())))
+    return tagged_document(schemas.listed_one(service.view(challenge_id, optional_user())))
 
 
 @blp.patch("/challenges/<int:challenge_id>")

@@ -92,6 +92,11 @@ def _dump_listed():
     })
 
 
+def listed_one(row) -> dict:
+    """One listed challenge (a row of LISTED_NAMES) in the wire format of ChallengeOut."""
+    return _dump_listed()(row)
+
+
 def listed(rows) -> Dumped:
     """Listed challenges (rows of LISTED_NAMES) in the wire format of ChallengeOut."""
     dump = _dump_listed()

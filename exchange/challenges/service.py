@@ -56,9 +56,9 @@ def get_visible(challenge_id: int, user, *, lock: bool = False,
     return challenge
 
 
-def view(challenge_id: int, user) -> "Listed":
-    """Read a challenge in one statement, as a listed one (its council, tags and rating
-    count), noting a view of it (written later, in a batch: exchange/views.py)."""
+def view(challenge_id: int, user) -> tuple:
+    """Read a challenge in one statement, as a listed row (LISTED_NAMES: its council, rating
+    count and tags), noting a view of it (written later, in a batch: exchange/views.py)."""
     # A connection of its own, not the session's: a read of one row needs no ORM session
     # (its start and its close cost more than the statement).
     with db.engine.connect() as connection:
@@ -69,7 +69,7 @@ def view(challenge_id: int, user) -> "Listed":
     if found is None:
         raise NotFound("No such challenge.")
     views.seen(Challenge, challenge_id)
-    return Listed.of(found, tag_strings.split(found.tags, dialect))
+    return (*found[:-1], tag_strings.split(found.tags, dialect))
 
 
 @cache
