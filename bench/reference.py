@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import os
 import threading
 from collections import Counter
@@ -258,6 +259,22 @@ def _challenge(row, tags: list[str]) -> dict:
     return out
 
 
+def _agreement(entries: list[dict]) -> dict:
+    """Kendall's tau-b between panel and public scores over the pitches the panel rated."""
+    rated = [(e["public_score"], e["panel_score"]) for e in entries
+             if e["panel_score"] is not None]
+    agree = disagree = tied_public = tied_panel = 0
+    for i, (a, b) in enumerate(rated):
+        for c, d in rated[i + 1:]:
+            product = (a - c) * (b - d)
+            agree, disagree = agree + (product > 0), disagree + (product < 0)
+            tied_public, tied_panel = tied_public + (a == c), tied_panel + (b == d)
+    pairs = len(rated) * (len(rated) - 1) // 2
+    scale = math.sqrt((pairs - tied_public) * (pairs - tied_panel))
+    return {"kendall_tau": (agree - disagree) / scale if scale else None,
+            "pitches_compared": len(rated)}
+
+
 def _rank(challenge, pitches: list) -> tuple[float, list[dict]]:
     """The bayesian ranking of PRODUCT.md, with its working: (m, entries in shortlist order)."""
     count, total = challenge["rating_count"], challenge["rating_sum"]
@@ -282,6 +299,7 @@ def _rank(challenge, pitches: list) -> tuple[float, list[dict]]:
             "m": m, "C": C, "public_score": public, "panel_count": panel_n,
             "panel_mean": panel_mean, "panel_score": panel,
             "combined": (1 - w) * public + w * (panel or 0.0),
+            "panel_gap": None if panel is None else panel - public,
             "_submitted": _time(p["submitted_at"])})
     entries.sort(key=lambda e: (not e["eligible"], -e["combined"], -e["n"], e["_submitted"],
                                 e["pitch_id"]))
@@ -388,7 +406,7 @@ def create(url: str | None = None) -> Flask:
                         "min_ratings": challenge["min_ratings"],
                         "prior_weight": challenge["prior_weight"],
                         "shortlist_size": challenge["shortlist_size"], "m": m,
-                        "entries": entries})
+                        "panel_agreement": _agreement(entries), "entries": entries})
 
     def flush_views():
         pitches, challenges = views.take()

@@ -84,6 +84,7 @@ def test_the_ranking_has_the_same_scores_and_working(world):
     path = f"/challenges/{manifest['hot_challenge']}/ranking"
     ours, theirs = _get(exchange, path), _get(bare, path)
     assert ours["m"] == theirs["m"]
+    assert ours["panel_agreement"] == theirs["panel_agreement"]
     for mine, other in zip(ours["entries"], theirs["entries"], strict=True):
         mine.pop("integrity_flags"), other.pop("integrity_flags")
         assert mine == other
