@@ -106,14 +106,14 @@ def verify(key_id: str | None, signature: str | None, message: bytes) -> bool:
 
 def published_keys() -> dict:
     """Every key the exchange has signed with, and which one it signs with now."""
-    current = key_id_of(_raw_public(current_key()))
+    raw = _raw_public(current_key())
+    current = key_id_of(raw)
     keys = db.session.scalars(select(SigningKey).order_by(SigningKey.first_used_at,
                                                           SigningKey.key_id)).all()
     listed = [{"key_id": k.key_id, "algorithm": k.algorithm, "public_key": k.public_key,
                "first_used_at": k.first_used_at.replace(microsecond=0).isoformat() + "Z",
                "current": k.key_id == current} for k in keys]
     if not any(k["current"] for k in listed):
-        raw = _raw_public(current_key())
         listed.append({"key_id": current, "algorithm": ALGORITHM,
                        "public_key": base64.b64encode(raw).decode(), "first_used_at": None,
                        "current": True})

@@ -32,6 +32,8 @@ import urllib.request
 from urllib.parse import urlsplit
 
 GENESIS = "0" * 64
+# The canonical form of a snapshot. The exchange seals with this very code
+# (voting/snapshots.py), so what it signs is what this rebuilds.
 TOP_KEYS = ("challenge_id", "method", "panel_weight", "min_ratings", "prior_weight",
             "shortlist_size", "m", "published_at", "shortlisted_pitch_ids", "entries")
 ENTRY_KEYS = ("pitch_id", "title", "supplier", "submitted_at", "rank", "eligible",

@@ -147,15 +147,12 @@ class Page:
     next_cursor: str | None
 
 
-def paginate(statement, keys: list[SortKey], limit: int, cursor: str | None, *,
-             whole_rows: bool = False) -> Page:
-    """Run `statement` ordered by `keys`, one page after `cursor`; scalars, or whole rows
-    when `whole_rows`."""
+def paginate(statement, keys: list[SortKey], limit: int, cursor: str | None) -> Page:
+    """Run `statement` ordered by `keys`, one page after `cursor`, as scalars."""
     if cursor:
         statement = statement.where(after(keys, decode_cursor(cursor, keys)))
     result = db.session.execute(statement.order_by(*order_by(keys)).limit(limit + 1))
-    rows = list(result) if whole_rows else list(result.scalars())
-    return page_from_rows(rows, keys, limit)
+    return page_from_rows(list(result.scalars()), keys, limit)
 
 
 def page_from_rows(rows: list, keys: list[SortKey], limit: int) -> Page:

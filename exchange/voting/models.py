@@ -23,10 +23,8 @@ from exchange.extensions import db
 from exchange.pitches.models import Pitch
 from exchange.voting import ranking
 
-# The canonical form of a sealed snapshot (voting/snapshots.py), and the previous hash of
-# the first snapshot on the chain.
+# The canonical form of a sealed snapshot (voting/snapshots.py).
 SNAPSHOT_FORMAT = "oix-snapshot/1"
-GENESIS = "0" * 64
 
 # Why a rating is kept but left out of the ranking (null: it counts).
 EXCLUSION_REASONS = ("conflict_of_interest", "new_account")

@@ -1,13 +1,9 @@
 """Sealing published snapshots: what is hashed and signed, the chain, and finding alterations.
 
 A snapshot's canonical JSON is built from the shortlist as GET /challenges/{id}/shortlist
-serves it, so anyone can rebuild it from that body (docs/verifying.md):
-
-- the top-level keys in TOP_KEYS and, for each entry, the keys in ENTRY_KEYS (fields added
-  to the API later do not change the canonical form of format FORMAT);
-- `seal`: only the keys in SEAL_KEYS (the hash and signature are of this document, so they
-  are not in it);
-- `json.dumps(document, sort_keys=True, separators=(",", ":"))`, encoded as ASCII.
+serves it, so anyone can rebuild it from that body (docs/verifying.md). Its one definition is
+the outside verifier's (exchange/verify.py `canonical`): what the exchange seals is by
+construction what an auditor rebuilds. Fields added to the API later are not in it.
 
 Its SHA-256 is the snapshot's `sha256`; the Ed25519 signature (exchange/signing.py) is of
 the same bytes. `previous_sha256` is the `sha256` of the snapshot published just before on
@@ -24,27 +20,10 @@ from sqlalchemy import select
 from exchange import signing
 from exchange.challenges.models import Challenge
 from exchange.extensions import db
+from exchange.verify import GENESIS, canonical
 from exchange.voting import record
-from exchange.voting.models import GENESIS, Shortlist
+from exchange.voting.models import Shortlist
 from exchange.voting.schemas import ShortlistOut
-
-TOP_KEYS = ("challenge_id", "method", "panel_weight", "min_ratings", "prior_weight",
-            "shortlist_size", "m", "published_at", "shortlisted_pitch_ids", "entries")
-ENTRY_KEYS = ("pitch_id", "title", "supplier", "submitted_at", "rank", "eligible",
-              "shortlisted", "excluded_reasons", "n", "S", "mean", "histogram", "m", "C",
-              "public_score", "panel_count", "panel_mean", "panel_score", "combined",
-              "integrity_flags", "excluded")
-SEAL_KEYS = ("format", "previous_sha256", "previous_challenge_id", "record_sha256",
-             "record_rows")
-
-
-def canonical(body: dict) -> bytes:
-    """The canonical JSON of a snapshot, from its API body (the seal's chained fields in
-    `body["seal"]`)."""
-    document = {key: body[key] for key in TOP_KEYS}
-    document["entries"] = [{key: entry[key] for key in ENTRY_KEYS} for entry in body["entries"]]
-    document["seal"] = {key: body["seal"][key] for key in SEAL_KEYS}
-    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode("ascii")
 
 
 def _body(shortlist: Shortlist) -> dict:
