@@ -57,6 +57,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_signing(app)
     init_views(app)
     _register_blueprints(api)
+    from exchange.pages import init_pages
+
+    init_pages(app)
     _register_models()
     _connect_domain_events()
 

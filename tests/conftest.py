@@ -19,6 +19,8 @@ from tests.contract import served_document
 from tests.factories import Factory
 
 ROOT = Path(__file__).resolve().parent.parent
+# The live server and the browser of the pages' tests.
+pytest_plugins = ["tests.browser"]
 
 
 def _database_url() -> str:

@@ -7,7 +7,7 @@ import exchange
 
 # Low to high.
 DOMAINS = ("accounts", "organisations", "challenges", "pitches", "voting", "discussion",
-           "privacy")
+           "privacy", "open_data", "pages")
 PACKAGE = Path(exchange.__file__).parent
 
 
