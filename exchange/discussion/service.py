@@ -5,6 +5,7 @@ it, `reply_count` and `flag_count` change only by relative UPDATEs in the same t
 as the comment, so parallel writers never lose a count.
 """
 from functools import cache
+from types import SimpleNamespace
 
 from sqlalchemy import (
     DateTime,
@@ -287,11 +288,13 @@ def post(user, pitch_id: int, fields: dict) -> dict:
     if parent_id is not None:
         run(_count_replies_statement(), {"comment_id": parent_id, "delta": 1})
     run(_count_shown_statements()[1], {"pitch_id": pitch_id, "delta": 1})
-    # What was written is what the caller sees: nothing is read back (and the author is
-    # read before commit expires them).
-    seen = present(Comment(id=comment_id, **written, author=user), moderator=bool(moderator))
+    # The author is read before commit expires them; the answer is made after it, so the
+    # challenge's lock (and on SQLite the database's write lock) is held no longer than
+    # the writes need. What was written is what the caller sees: nothing is read back.
+    author = SimpleNamespace(id=user.id, display_name=user.display_name)
     db.session.commit()
-    return seen
+    return present(SimpleNamespace(id=comment_id, **written, author=author),
+                   moderator=bool(moderator))
 
 
 def edit(user, comment_id: int, body: str) -> dict:
