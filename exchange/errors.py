@@ -6,14 +6,18 @@ that turns each kind into a status and an RFC 9457 problem+json answer.
 
 
 class DomainError(Exception):
-    """A refusal the caller can act on. `errors` names the fields at fault; `headers` are
-    hints for the answer (e.g. Retry-After), set only by the HTTP layer's own checks."""
+    """A refusal the caller can act on. `errors` names the fields at fault; `facts` are
+    further members of the answer a program reads instead of parsing the detail (e.g. the
+    moves `allowed`); `headers` are hints for the answer (e.g. Retry-After), set only by
+    the HTTP layer's own checks."""
 
-    def __init__(self, detail: str, errors: dict | None = None, headers: dict | None = None):
+    def __init__(self, detail: str, errors: dict | None = None, headers: dict | None = None,
+                 facts: dict | None = None):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
         self.headers = headers or {}
+        self.facts = facts or {}
 
 
 class NotSignedIn(DomainError):

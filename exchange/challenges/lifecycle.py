@@ -38,12 +38,16 @@ def check_deletable(challenge) -> None:
 
 def check_may_move(challenge, target: str) -> None:
     """Conflict (409) for a move the life forbids, or for shortlisting by hand."""
+    # Publishing, not a move, shortlists: it is never offered as a move.
+    allowed = sorted(TRANSITIONS[challenge.status] - {"shortlisted"})
     if target == "shortlisted":
-        raise Conflict("A challenge is shortlisted only by publishing its shortlist.")
+        raise Conflict("A challenge is shortlisted only by publishing its shortlist.",
+                       facts={"allowed": allowed})
     if not may_move(challenge.status, target):
-        allowed = sorted(TRANSITIONS[challenge.status]) or "none"
+        listed = ", ".join(allowed) or "none"
         raise Conflict(f"A challenge cannot go from {challenge.status} to {target}.",
-                       {"status": [f"Allowed from {challenge.status}: {allowed}"]})
+                       {"status": [f"Allowed from {challenge.status}: {listed}."]},
+                       facts={"allowed": allowed})
 
 
 def move(challenge, target: str, now: datetime) -> None:

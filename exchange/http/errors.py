@@ -42,12 +42,15 @@ def problem_of(exc: DomainError) -> tuple[int, str, str]:
     return 400, "Bad request", "bad-request"
 
 
-def problem(status: int, title: str, detail: str, slug: str, errors=None, headers=None):
-    """Build a problem+json response."""
+def problem(status: int, title: str, detail: str, slug: str, errors=None, headers=None,
+            facts=None):
+    """Build a problem+json response; `facts` are its extension members (RFC 9457 3.2)."""
     body = {"type": f"urn:exchange:problem:{slug}", "title": title, "status": status,
             "detail": detail}
     if errors:
         body["errors"] = errors
+    if facts:
+        body.update(facts)
     response = jsonify(body)
     response.status_code = status
     response.mimetype = PROBLEM_JSON
@@ -134,7 +137,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         status, title, slug = problem_of(exc)
-        return problem(status, title, exc.detail, slug, exc.errors, exc.headers)
+        return problem(status, title, exc.detail, slug, exc.errors, exc.headers, exc.facts)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

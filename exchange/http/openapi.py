@@ -29,6 +29,10 @@ class ProblemSchema(Schema):
     errors = fields.Dict(keys=fields.String(), metadata={
         "description": "Messages for each bad field: always on 400 and 422; on a refused "
                        "status move (409), the moves allowed from the current status."})
+    allowed = fields.List(fields.String(), metadata={
+        "description": "On a refused status move (409, `conflict`): the statuses the "
+                       "challenge may move to from its current one, as a list (empty when "
+                       "none); publishing the shortlist, not a move, reaches `shortlisted`."})
 
 
 SPEC_KWARGS = {

@@ -28,8 +28,22 @@ def test_status_moves_follow_the_life_and_forbidden_ones_are_409(make, council, 
     else:
         assert response.status_code == 409, response.get_json()
         assert response.mimetype == "application/problem+json"
+        # The moves a frontend may offer instead, as a list, never a string to parse.
+        assert response.get_json()["allowed"] == sorted(TRANSITIONS[start] - {"shortlisted"})
     after = ok(council.owner.get(f"/challenges/{challenge['id']}"))["status"]
     assert after == (target if allowed else start)
+
+
+def test_a_refused_move_names_the_allowed_ones_as_a_list(make, council):
+    draft = make.challenge(council, "draft")
+    body = council.owner.post(f"/challenges/{draft['id']}/status",
+                              json={"status": "voting"}).get_json()
+    assert body["allowed"] == ["closed", "open"]
+    assert body["errors"] == {"status": ["Allowed from draft: closed, open."]}
+    closed = make.challenge(council, "closed")
+    body = council.owner.post(f"/challenges/{closed['id']}/status",
+                              json={"status": "open"}).get_json()
+    assert body["status"] == 409 and body["allowed"] == []
 
 
 def test_shortlisted_is_reached_only_by_publishing(make, council):
