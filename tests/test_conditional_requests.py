@@ -68,3 +68,33 @@ def test_stale_if_match_on_delete_keeps_the_draft(make, council):
     assert council.owner.delete(f"/challenges/{draft['id']}",
                                 headers={"If-Match": 'W/"stale-stale"'}).status_code == 412
     assert council.owner.get(f"/challenges/{draft['id']}").status_code == 200
+
+
+def test_an_edit_answers_the_new_tag_so_the_next_edit_needs_no_read(make, council,
+                                                                     supplier_org):
+    challenge = make.challenge(council, "open")
+    pitch = make.pitch(challenge["id"], supplier_org)
+    for person, path, field in ((council.owner, f"/challenges/{challenge['id']}", "title"),
+                                (supplier_org.owner, f"/pitches/{pitch['id']}", "title")):
+        read = person.get(path).headers["ETag"]
+        first = person.patch(path, json={field: "First edit"}, headers={"If-Match": read})
+        assert first.status_code == 200
+        tag = first.headers["ETag"]
+        assert tag != read
+        # The tag a read would give now, and the one the next edit must send.
+        assert person.get(path).headers["ETag"] == tag
+        second = person.patch(path, json={field: "Second edit"}, headers={"If-Match": tag})
+        assert second.status_code == 200, second.get_json()
+        assert person.patch(path, json={field: "Late"},
+                            headers={"If-Match": read}).status_code == 412
+        assert ok(person.get(path))[field] == "Second edit"
+
+
+def test_an_edited_comment_carries_its_tag(make, council, supplier_org, citizen):
+    challenge = make.challenge(council, "open")
+    pitch = make.pitch(challenge["id"], supplier_org)
+    comment = ok(citizen.post(f"/pitches/{pitch['id']}/comments", json={"body": "First"}), 201)
+    edited = citizen.patch(f"/comments/{comment['id']}", json={"body": "Better"})
+    assert edited.status_code == 200 and edited.headers["ETag"].startswith('W/"')
+    refused = citizen.patch(f"/comments/{comment['id']}", json={"body": ""})
+    assert refused.status_code == 422 and "ETag" not in refused.headers

@@ -1,4 +1,5 @@
-"""Conditional requests: ETag on every JSON read, If-None-Match → 304, If-Match → 412.
+"""Conditional requests: ETag on every JSON read and edit (PATCH), If-None-Match → 304,
+If-Match → 412.
 
 A tag has two halves, `W/"<content>-<counts>"`: a hash of what people write (titles,
 settings, status...) and a hash of the live counts (tallies, numbers of pitches and
@@ -130,10 +131,14 @@ def _not_modified(response: Response) -> Response:
 def init_conditional_requests(app: Flask) -> None:
     @app.after_request
     def tag_json_reads(response):
-        if (request.method not in ("GET", "HEAD") or response.status_code != 200
+        if (request.method not in ("GET", "HEAD", "PATCH") or response.status_code != 200
                 or response.mimetype != "application/json" or response.direct_passthrough
                 or "ETag" in response.headers):  # tagged by its endpoint (tagged_json)
             return response
         etag = _etag_of_response(response)
         response.headers["ETag"] = etag
+        if request.method == "PATCH":
+            # An edit answers the resource as it now is, with the tag a read would give:
+            # the next edit sends it in If-Match without reading again.
+            return response
         return _not_modified(response) if _still_fresh(etag) else response

@@ -82,8 +82,8 @@ def _string_header(description: str) -> dict:
 
 class HeadersPlugin(BasePlugin):
     """Documents the headers the code sends or reads outside the bodies:
-    - the ETag of every JSON read, If-None-Match (→ 304) and, on the writes marked
-      `x-conditional`, If-Match (→ 412), as exchange.http.conditional behaves;
+    - the ETag of every JSON read and edit (PATCH), If-None-Match (→ 304) and, on the
+      writes marked `x-conditional`, If-Match (→ 412), as exchange.http.conditional behaves;
     - `Link` on every page of a list (exchange.http.pagination);
     - `X-CSRF-Token` on every write a session cookie may sign (exchange.http.security).
     """
@@ -106,6 +106,12 @@ class HeadersPlugin(BasePlugin):
                     if _is_page(ok):
                         headers["Link"] = _string_header(
                             'The next page, as `<url>; rel="next"`; absent on the last page.')
+            if method == "patch":
+                ok = responses.get("200") or responses.get(200)
+                if isinstance(ok, dict):
+                    ok.setdefault("headers", {})["ETag"] = _string_header(
+                        "The edited resource's tag, as a read would give it: send it in "
+                        "If-Match with the next edit.")
             if operation.pop("x-conditional", False):
                 parameters.append(_header_parameter(
                     "If-Match", "The ETag you read; a stale one gets 412."))
