@@ -125,7 +125,7 @@ def worked_score(entry: dict, method: str) -> str | None:
 
 def in_words(timestamp: str) -> str:
     """An ISO 8601 UTC time as people read it: 24 November 2026, 09:41 UTC."""
-    moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(timestamp)
     return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
 
 

@@ -10,6 +10,7 @@ The challenge of these tests, worked by hand (bayesian, C = 5, min_ratings 2, 1 
 """
 import re
 from html.parser import HTMLParser
+from itertools import pairwise
 
 import pytest
 
@@ -263,11 +264,11 @@ def test_in_chromium_every_number_on_the_page_is_the_apis(app, make, council, ra
     heading_levels = tab.eval_on_selector_all(
         "h1, h2, h3", "hs => hs.map(h => Number(h.tagName[1]))")
     assert heading_levels[0] == 1 and heading_levels.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(heading_levels, heading_levels[1:]))
+    assert all(b - a <= 1 for a, b in pairwise(heading_levels))
 
 
 def test_the_page_needs_no_javascript(app, rated, live_server, _playwright_chromium):
-    challenge, pitches = rated
+    challenge, _ = rated
     context = _playwright_chromium.new_context(java_script_enabled=False)
     try:
         tab = context.new_page()
