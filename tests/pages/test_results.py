@@ -277,3 +277,27 @@ def test_the_page_needs_no_javascript(app, rated, live_server, _playwright_chrom
     finally:
         context.close()
     assert "Tidy Streets" in text and re.search(r"\b0\.786\b", text)
+
+
+def test_the_simulations_figures_are_shown_when_the_ranking_has_them(app, rated):
+    """The certainty simulation's figures (`p_top_k`, `score_interval`,
+    `certainty`) appear when the API's answer carries them, and nothing when it does not."""
+    from flask import render_template
+
+    from exchange.pages.results import results_of
+
+    challenge, pitches = rated
+    with app.test_request_context():
+        shown = results_of(None, challenge)
+        assert "90% interval" not in render_template("results.html", **shown)
+        top = shown["entries"][0]
+        top["p_top_k"], top["score_interval"] = 0.4213, {"low": 0.25, "high": 0.75}
+        shown["ranking"]["certainty"] = {"draws": 2000, "seed": 77, "record_sha256": "ab" * 32,
+                                         "ratings_version": 9, "current": False}
+        html = render_template("results.html", **(shown | {"has_certainty": True}))
+    row = cells(html)[top["pitch_id"]]
+    assert row["p_top_k"]["text"] == "42%" and row["p_top_k"]["value"] == "0.4213"
+    assert row["score_interval"]["text"] == "0.250–0.750"
+    assert cells(html)[pitches["Late Idea"]]["p_top_k"]["text"] == "–"
+    assert "2000 simulated draws (seed 77)" in html and "may lag the newest ratings" in html
+    assert "42.1%" in html
