@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-sqlite test-postgres fuzz bench bench-quick bench-checks lint clean openapi
+.PHONY: install run test test-sqlite test-postgres fuzz bench bench-quick bench-checks lint clean openapi screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,7 @@ clean:
 
 openapi: install
 	$(BIN)/flask --app wsgi openapi write --format=yaml openapi.yaml
+
+# The results page as the docs show it (docs/img), from the demo data in a throwaway database.
+screenshots: install
+	$(BIN)/python -m tests.pages.screenshots docs/img

@@ -11,7 +11,8 @@ API_PREFIX = "/api/v1"
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=False)
+    # No static folder of its own: /static is the pages blueprint's (exchange/pages/static).
+    app = Flask(__name__, instance_relative_config=False, static_folder=None)
     app.config.update(config.from_environment())
     app.config.update(_api_document_settings())
     if overrides:

@@ -49,7 +49,11 @@ from tests.who_may_world import STAGE_ORDER, Worlds, snapshot
 
 ROLES = ("signed_out", "citizen", "supplier", "officer", "pending", "owner", "admin")
 REFUSALS = {401, 403, 404}
-OUTSIDE_API = {"/healthz", "/docs", "/openapi.json", "/.well-known/exchange-keys"}
+OUTSIDE_API = {"/healthz", "/docs", "/openapi.json", "/.well-known/exchange-keys",
+               "/challenges/<int:challenge_id>/results"}
+# Pages for people among them: tests/factories.Client would put /api/v1 before their paths,
+# and a refusal is an HTML page, not problem+json.
+PAGES = {"/challenges/{challenge_id}/results"}
 
 WHO_MAY = {
     # ---- accounts: the owner is the person themself ------------------------------------
@@ -267,6 +271,9 @@ WHO_MAY = {
     "GET /openapi.json": {
         "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
         "owner": 200, "admin": 200},
+    "GET /challenges/{challenge_id}/results": {
+        "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
+        "owner": 200, "admin": 200},
 }
 
 # The same routes on a draft, which only its council's members know exists: everyone
@@ -310,6 +317,9 @@ ON_A_DRAFT = {
         "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
         "owner": 200, "admin": 404},
     "GET /challenges/{challenge_id}/ratings.csv": {
+        "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
+        "owner": 200, "admin": 404},
+    "GET /challenges/{challenge_id}/results": {
         "signed_out": 404, "citizen": 404, "supplier": 404, "officer": 404, "pending": 404,
         "owner": 200, "admin": 404},
     # A shortlist is published from voting (409), after the officer was let in.
@@ -502,13 +512,18 @@ def _try(world, worlds, route: str, role: str, expected: int) -> None:
     person = {"signed_out": None, "owner": _owner(path)}.get(role, role)
     client = world.client(person, worlds.app)
     body = BODIES.get(route)
-    response = client.request(method, _url(world, path),
-                              **({"json": body(world)} if body else {}))
+    if path in PAGES:
+        headers = {"Authorization": f"Bearer {client.token}"} if client.token else {}
+        response = client.http.open(_url(world, path), method=method, headers=headers)
+    else:
+        response = client.request(method, _url(world, path),
+                                  **({"json": body(world)} if body else {}))
     assert response.status_code == expected, (
         f"{route} as {role}: expected {expected}, got {response.status_code}: "
         f"{response.get_data(as_text=True)[:300]}")
     if expected in REFUSALS:
-        assert response.mimetype == "application/problem+json"
+        assert response.mimetype == ("text/html" if path in PAGES
+                                     else "application/problem+json")
         changed = _changed_tables(worlds)
         assert not changed, f"{route} refused to {role} yet changed: {', '.join(changed)}"
 
