@@ -11,7 +11,8 @@ API_PREFIX = "/api/v1"
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=False)
+    # No app-wide static folder: its /static rule would shadow the pages' (exchange/pages).
+    app = Flask(__name__, instance_relative_config=False, static_folder=None)
     app.config.update(config.from_environment())
     app.config.update(_api_document_settings())
     if overrides:
