@@ -1,7 +1,7 @@
 """One table of who may do what: every route of the API, tried by every role.
 
 WHO_MAY holds, for each route (method and path under /api/v1, as PRODUCT.md writes them;
-/healthz, /docs, /openapi.json and /.well-known/exchange-keys as they are), the status each role gets, written out by
+/healthz, /docs, /openapi.json, /.well-known/exchange-keys and /embed as they are), the status each role gets, written out by
 hand from PRODUCT.md's rules: 401 when signed out, 403 when signed in but not allowed, 404
 for what the caller may not know exists. Every cell is its own test. A refusal (401, 403,
 404) must answer problem+json and leave every row of every table as it was; a success is
@@ -49,7 +49,8 @@ from tests.who_may_world import STAGE_ORDER, Worlds, snapshot
 
 ROLES = ("signed_out", "citizen", "supplier", "officer", "pending", "owner", "admin")
 REFUSALS = {401, 403, 404}
-OUTSIDE_API = {"/healthz", "/docs", "/openapi.json", "/.well-known/exchange-keys"}
+OUTSIDE_API = {"/healthz", "/docs", "/openapi.json", "/.well-known/exchange-keys",
+               "/embed/pitches/<int:pitch_id>"}
 
 WHO_MAY = {
     # ---- accounts: the owner is the person themself ------------------------------------
@@ -265,6 +266,11 @@ WHO_MAY = {
         "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
         "owner": 200, "admin": 200},
     "GET /openapi.json": {
+        "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
+        "owner": 200, "admin": 200},
+    # The rating widget: anyone who sees the pitch sees its stars (the owner, its supplier,
+    # is told there why they cannot rate it).
+    "GET /embed/pitches/{pitch_id}": {
         "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
         "owner": 200, "admin": 200},
 }

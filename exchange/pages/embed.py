@@ -13,6 +13,7 @@ it (and no X-Frame-Options: exchange/http/headers.py); every other page keeps
 frame-ancestors 'none'. Scripts and styles come from this site only, none inline.
 """
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app, make_response, render_template
 from flask_wtf.csrf import generate_csrf
@@ -40,6 +41,16 @@ def framing_policy(origins: list[str]) -> str:
     return POLICY.format(" ".join(framers))
 
 
+def tally_sentence(tally: dict) -> str:
+    """The public tally in words, as static/embed.js writes it after a rating: the mean to
+    one decimal, halves rounded up as JavaScript's toFixed does (4.25 is 4.3)."""
+    count = tally["count"]
+    if not count:
+        return "No ratings yet."
+    mean = Decimal(tally["mean"]).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{mean} out of 5 stars from {count} rating{'' if count == 1 else 's'}."
+
+
 def refusal_to_rate(user, pitch) -> str | None:
     """Why `user` may not rate `pitch`, in the words the rating route refuses with, or None
     when they may: voting's own checks, in the route's order."""
@@ -62,8 +73,8 @@ def own_stars(user, pitch) -> int | None:
 def widget_of(user, pitch) -> dict:
     """What the page shows `user` (None: signed out) of `pitch`."""
     tally = pitch.tally.public if pitch.tally is not None else NO_RATINGS
-    shown = {"pitch": pitch, "tally": tally, "user": user, "refusal": None, "stars": None,
-             "csrf_token": None}
+    shown = {"pitch": pitch, "tally": tally, "summary": tally_sentence(tally), "user": user,
+             "refusal": None, "stars": None, "csrf_token": None}
     if user is None:
         return shown
     refusal = refusal_to_rate(user, pitch)
