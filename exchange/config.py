@@ -167,6 +167,23 @@ def secret_key_when_unset(environment: str) -> str:
     return development_secret_key()
 
 
+def session_cookie_settings(*, embed_sign_in: bool, production: bool) -> dict:
+    """The session cookie's attributes (docs/embedding.md tells the whole story).
+
+    By default SameSite=Lax: a browser sends the cookie only to pages of the exchange's own
+    site, so the rating widget in a council's frame sees a signed-out visitor. EMBED_SIGN_IN
+    lets residents sign in inside that frame: SameSite=None (sent in a frame on another
+    site), which browsers accept only with Secure, and Partitioned (CHIPS), so browsers that
+    block third-party cookies keep it in a jar of the council's site instead of refusing it.
+    Cookie-signed writes stay unforgeable either way: they need the CSRF token and a trusted
+    Origin (exchange/http/security.py), whatever SameSite lets through."""
+    if embed_sign_in:
+        return {"SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "None",
+                "SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_PARTITIONED": True}
+    return {"SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": production, "SESSION_COOKIE_PARTITIONED": False}
+
+
 def from_environment() -> dict:
     """The app's configuration as a plain dict, taken from environment variables."""
     environment = os.environ.get("EXCHANGE_ENV", "development").strip() or "development"
@@ -199,9 +216,8 @@ def from_environment() -> dict:
         "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0),
         **{name: _rate(name, default) for name, default in RATE_LIMIT_DEFAULTS.items()},
         # Cookies: HttpOnly and SameSite always, Secure in production.
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": production,
+        **session_cookie_settings(embed_sign_in=_flag("EMBED_SIGN_IN", False),
+                                  production=production),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,

@@ -29,7 +29,8 @@ class Client:
         headers = dict(kwargs.pop("headers", {}) or {})
         if self.token:
             headers.setdefault("Authorization", f"Bearer {self.token}")
-        url = path if path.startswith(("/healthz", "/docs", "/openapi", "/.well-known")) \
+        url = path if path.startswith(("/healthz", "/docs", "/openapi", "/.well-known",
+                                       "/embed/")) \
             else API + path
         return self.http.open(url, method=method, headers=headers, **kwargs)
 

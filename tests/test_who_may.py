@@ -1,10 +1,10 @@
 """One table of who may do what: every route of the API, tried by every role.
 
 WHO_MAY holds, for each route (method and path under /api/v1, as PRODUCT.md writes them;
-/healthz, /docs, /openapi.json and /.well-known/exchange-keys as they are), the status each role gets, written out by
-hand from PRODUCT.md's rules: 401 when signed out, 403 when signed in but not allowed, 404
-for what the caller may not know exists. Every cell is its own test. A refusal (401, 403,
-404) must answer problem+json and leave every row of every table as it was; a success is
+/healthz, /docs, /openapi.json, /.well-known/exchange-keys and the pages as they are), the
+status each role gets, written out by hand from PRODUCT.md's rules: 401 when signed out,
+403 when signed in but not allowed, 404 for what the caller may not know exists. Every cell
+is its own test. A refusal (401, 403, 404) must answer problem+json (a page: HTML) and leave every row of every table as it was; a success is
 checked by its status only. A route the app serves without a row here fails
 test_every_route_has_a_row, by name. ON_A_DRAFT tries the challenge's routes again on a
 draft, which only its council's members may know exists.
@@ -50,10 +50,10 @@ from tests.who_may_world import STAGE_ORDER, Worlds, snapshot
 ROLES = ("signed_out", "citizen", "supplier", "officer", "pending", "owner", "admin")
 REFUSALS = {401, 403, 404}
 OUTSIDE_API = {"/healthz", "/docs", "/openapi.json", "/.well-known/exchange-keys",
-               "/challenges/<int:challenge_id>/results"}
+               "/challenges/<int:challenge_id>/results", "/embed/pitches/<int:pitch_id>"}
 # Pages for people among them: tests/factories.Client would put /api/v1 before their paths,
 # and a refusal is an HTML page, not problem+json.
-PAGES = {"/challenges/{challenge_id}/results"}
+PAGES = {"/challenges/{challenge_id}/results", "/embed/pitches/{pitch_id}"}
 
 WHO_MAY = {
     # ---- accounts: the owner is the person themself ------------------------------------
@@ -272,6 +272,11 @@ WHO_MAY = {
         "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
         "owner": 200, "admin": 200},
     "GET /challenges/{challenge_id}/results": {
+        "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
+        "owner": 200, "admin": 200},
+    # The rating widget: anyone who sees the pitch sees its stars (the owner, its supplier,
+    # is told there why they cannot rate it).
+    "GET /embed/pitches/{pitch_id}": {
         "signed_out": 200, "citizen": 200, "supplier": 200, "officer": 200, "pending": 200,
         "owner": 200, "admin": 200},
 }

@@ -2,7 +2,10 @@
 
 Hardening, on every response:
 - `X-Content-Type-Options: nosniff`: a JSON answer is never run as a script or a page;
-- `X-Frame-Options: DENY` and CSP `frame-ancestors 'none'`: no page of ours is framed;
+- `X-Frame-Options: DENY` and CSP `frame-ancestors 'none'`: no page of ours is framed,
+  except the rating widget at /embed (exchange.pages.embed), whose own policy lists the
+  sites that may frame it; X-Frame-Options cannot list sites, so a page whose policy names
+  its framers gets none (browsers obey frame-ancestors over it anyway);
 - `Content-Security-Policy`: the API answers JSON, which needs nothing, so the policy
   allows nothing (`default-src 'none'`); the one page, Swagger UI at /docs, sets its own
   narrower-than-usual policy (exchange.http.docs) and keeps it;
@@ -52,12 +55,22 @@ def mark_caching(response: Response) -> None:
         response.cache_control.no_cache = True
 
 
+def _names_its_framers(policy: str) -> bool:
+    """The policy says who may frame the page: a frame-ancestors directive other than 'none'."""
+    for directive in policy.split(";"):
+        name, _, sources = directive.strip().partition(" ")
+        if name.lower() == "frame-ancestors":
+            return sources.strip() != "'none'"
+    return False
+
+
 def harden(response: Response, production: bool) -> None:
     """The browser-facing hardening headers; a policy a view set itself is kept."""
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers.setdefault("Content-Security-Policy", API_POLICY)
+    policy = response.headers.setdefault("Content-Security-Policy", API_POLICY)
+    if not _names_its_framers(policy):
+        response.headers["X-Frame-Options"] = "DENY"
     if production:
         response.headers["Strict-Transport-Security"] = HSTS
 

@@ -10,5 +10,5 @@ blp = Blueprint("pages", __name__, template_folder="templates", static_folder="s
 
 def init_pages(app: Flask) -> None:
     """Register the pages (each module adds its routes to `blp` when imported)."""
-    from exchange.pages import results  # noqa: F401
+    from exchange.pages import embed, results  # noqa: F401
     app.register_blueprint(blp)

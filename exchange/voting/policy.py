@@ -25,7 +25,7 @@ from sqlalchemy.orm import aliased
 
 from exchange.challenges import lifecycle
 from exchange.challenges.models import Challenge
-from exchange.errors import NotAllowed
+from exchange.errors import Conflict, NotAllowed
 from exchange.extensions import db
 from exchange.organisations.models import Membership, MembershipPeriod
 from exchange.pitches.models import Pitch
@@ -119,6 +119,16 @@ def check_not_own(own: bool) -> None:
     if own:
         raise NotAllowed("Nobody rates a pitch of an organisation they belong to, or "
                          "belonged to while the challenge was open or voting.")
+
+
+def check_takes_ratings(pitch_status: str, challenge_status: str) -> None:
+    """Conflict (409) unless the pitch is submitted and its challenge takes ratings (open
+    or voting)."""
+    if pitch_status != "submitted":
+        raise Conflict("This pitch was withdrawn; it can no longer be rated.")
+    if challenge_status not in lifecycle.ACCEPTS_RATINGS:
+        raise Conflict(f"The challenge is {challenge_status}; ratings are taken while it is "
+                       f"open or voting.")
 
 
 # ---- which ratings count -------------------------------------------------------------------

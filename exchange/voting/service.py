@@ -5,11 +5,10 @@ from sqlalchemy import and_, bindparam, delete, insert, select
 from sqlalchemy.orm import lazyload
 
 from exchange import rows
-from exchange.challenges import lifecycle
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
-from exchange.errors import Conflict, NotFound
+from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
@@ -72,11 +71,7 @@ def _open_for_rating(user, pitch_id: int):
         tallies.create_missing(facts.challenge_id)
         facts = _read_facts(user, pitch_id)
     policy.check_not_own(bool(facts.own))
-    if facts.status != "submitted":
-        raise Conflict("This pitch was withdrawn; it can no longer be rated.")
-    if facts.challenge_status not in lifecycle.ACCEPTS_RATINGS:
-        raise Conflict(f"The challenge is {facts.challenge_status}; ratings are taken while "
-                       f"it is open or voting.")
+    policy.check_takes_ratings(facts.status, facts.challenge_status)
     return facts
 
 
