@@ -4,6 +4,8 @@ lists gets exactly that status, as problem+json in exactly the documented shape.
 The statuses come from the document itself, so documenting a new error for one of these
 operations without a request here fails the test, as does a request whose answer drifts.
 """
+from http import HTTPStatus
+
 import pytest
 
 from exchange import create_app
@@ -153,3 +155,41 @@ def test_each_documented_error_answers_in_its_documented_shape(operation, world,
         assert body["type"].startswith("urn:exchange:problem:")
         if status in (400, 422):
             assert body["errors"], (status, body)
+
+
+def test_every_problem_type_the_code_answers_is_documented_with_its_meaning(app):
+    """Each slug the code can answer (a literal given to problem(), a domain error's or an
+    HTTP status's) is in PROBLEM_TYPES, and the document lists every one with its meaning;
+    each error response carries an example of its own status and a documented type."""
+    import ast
+    import pathlib
+
+    import exchange
+    from exchange.http.errors import _SLUGS, PROBLEM_TYPES, PROBLEMS
+
+    # "http-error": what an HTTP status without a slug of its own answers.
+    answered = ({"http-error"} | set(_SLUGS.values())
+                | {slug for _, _, slug in PROBLEMS.values()})
+    for path in pathlib.Path(exchange.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "problem"
+                    and len(node.args) >= 4 and isinstance(node.args[3], ast.Constant)):
+                answered.add(node.args[3].value)
+    assert answered - set(PROBLEM_TYPES) == set()
+    assert {"internal", "csrf", "foreign-origin", "malformed-json"} <= answered
+
+    document = app.extensions["exchange.api"].spec.to_dict()
+    problem_type = document["components"]["schemas"]["Problem"]["properties"]["type"]
+    for slug, (status, meaning) in PROBLEM_TYPES.items():
+        assert f"urn:exchange:problem:{slug}" in problem_type["enum"]
+        assert f"`urn:exchange:problem:{slug}` ({status}): {meaning}" in problem_type["description"]
+    examples = {}
+    for name, response in document["components"]["responses"].items():
+        content = response.get("content", {}).get("application/problem+json")
+        if content and "example" in content:
+            examples[name] = content["example"]
+    assert {example["status"] for example in examples.values()} >= {
+        400, 401, 403, 404, 409, 412, 415, 422, 429, 503}
+    for name, example in examples.items():
+        assert HTTPStatus[name].value == example["status"], name
+        assert example["type"] in problem_type["enum"]

@@ -71,6 +71,47 @@ def _flatten_webargs_messages(messages) -> dict:
     return errors
 
 
+# Every problem type the API answers, by slug (its `type` is urn:exchange:problem:<slug>):
+# the status it comes with and what it means. openapi.yaml lists them on the Problem
+# schema, and tests/test_documented_errors.py fails when code answers a slug not here.
+PROBLEM_TYPES = {
+    "bad-request": (400, "The request is malformed in a way no other type names."),
+    "malformed-json": (400, ("The body is not one JSON document in UTF-8 (empty, cut short, "
+                            "NaN or Infinity, numbers out of range, nested too deep); "
+                            "`errors.json` says why.")),
+    "not-signed-in": (401, ("Nobody is signed in, or the bearer token is unknown or revoked: "
+                           "sign in (a session cookie) or send `Authorization: Bearer`.")),
+    "not-allowed": (403, ("You are signed in but your role does not allow this (the detail "
+                         "names the rule).")),
+    "foreign-origin": (403, ("A write signed by a session cookie came from an origin that is "
+                            "neither the API's own nor one listed in CORS_ORIGINS.")),
+    "csrf": (403, ("A write signed by a session cookie lacks a valid X-CSRF-Token (from "
+                  "GET /api/v1/auth/csrf).")),
+    "not-found": (404, ("No such thing, or not one you may know exists (a draft, another "
+                       "person's private data), or no such address.")),
+    "method-not-allowed": (405, ("The address does not take this method; the Allow header "
+                                "lists those it does.")),
+    "conflict": (409, ("Not in the thing's current state (a closed challenge, a withdrawn "
+                      "pitch, a move the challenge's life forbids: `allowed` then lists the "
+                      "moves it permits).")),
+    "precondition-failed": (412, ("Your If-Match tag is stale: the resource changed since you "
+                                 "read it; the ETag header holds the current tag.")),
+    "too-large": (413, "The body is larger than the API accepts."),
+    "uri-too-long": (414, ("The address, with its query string, is longer than the API "
+                          "accepts.")),
+    "unsupported-media-type": (415, ("An operation that takes a JSON body was sent another "
+                                    "Content-Type.")),
+    "validation": (422, "Fields break a rule; `errors` holds the messages for each field."),
+    "precondition-required": (428, "This write needs an If-Match header."),
+    "rate-limited": (429, ("Too many requests of this kind; Retry-After says when to try "
+                          "again, in seconds, and the detail in words.")),
+    "http-error": (400, "Another HTTP error, named by its status and title."),
+    "internal": (500, ("A fault on the exchange's side, never a consequence of the input; "
+                      "it is logged.")),
+    "unavailable": (503, ("A service the exchange depends on (the database) cannot be "
+                         "reached; Retry-After says when to try again.")),
+}
+
 _SLUGS = {
     400: "bad-request", 401: "not-signed-in", 403: "not-allowed", 404: "not-found",
     405: "method-not-allowed", 409: "conflict", 412: "precondition-failed",

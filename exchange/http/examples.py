@@ -287,6 +287,46 @@ PROBLEM = {
     "errors": {"stars": ["Must be greater than or equal to 1 and less than or equal to 5."]},
 }
 
+def _problem(slug: str, title: str, status: int, detail: str, **members) -> dict:
+    return {"type": f"urn:exchange:problem:{slug}", "title": title, "status": status,
+            "detail": detail, **members}
+
+
+# One example for each error status, shown on its response.
+PROBLEM_BY_STATUS = {
+    400: _problem("malformed-json", "Bad request", 400,
+                  "The request body is not valid JSON. Expecting value: line 1 column 1.",
+                  errors={"json": ["Expecting value: line 1 column 1."]}),
+    401: _problem("not-signed-in", "Not signed in", 401, "Sign in to do this."),
+    403: _problem("not-allowed", "Not allowed", 403,
+                  "Only officers of the challenge's council may do this."),
+    404: _problem("not-found", "Not found", 404, "No such challenge."),
+    405: _problem("method-not-allowed", "Method not allowed", 405,
+                  "This address does not accept DELETE; the Allow header lists the methods "
+                  "it does."),
+    409: _problem("conflict", "Conflict", 409, "A challenge cannot go from draft to voting.",
+                  errors={"status": ["Allowed from draft: closed, open."]},
+                  allowed=["closed", "open"]),
+    412: _problem("precondition-failed", "Precondition failed", 412,
+                  "The resource changed since you read it; fetch it again and retry."),
+    413: _problem("too-large", "Request Entity Too Large", 413,
+                  "The data value transmitted exceeds the capacity limit."),
+    414: _problem("uri-too-long", "Request-URI Too Long", 414,
+                  "The length of the requested URL exceeds the capacity limit for this "
+                  "server."),
+    415: _problem("unsupported-media-type", "Unsupported Media Type", 415,
+                  "Send the body as application/json."),
+    422: PROBLEM,
+    428: _problem("precondition-required", "Precondition Required", 428,
+                  "This request is required to be conditional; try using \"If-Match\"."),
+    429: _problem("rate-limited", "Too many requests", 429,
+                  "10 per 1 minute; try again in 42 seconds."),
+    500: _problem("internal", "Internal server error", 500,
+                  "Something went wrong on our side."),
+    503: _problem("unavailable", "Service unavailable", 503,
+                  "The database cannot be reached; try again in a few seconds."),
+}
+
 RECORD_PITCH = {"id": 1, "status": "submitted", "submitted_at": SUBMITTED}
 RECORD_OUT = {"challenge_id": 1, "status": "shortlisted", "method": "bayesian",
               "prior_weight": 5.0, "min_ratings": 3, "panel_weight": 0.0, "shortlist_size": 2,

@@ -9,12 +9,12 @@ import http
 from apispec import BasePlugin
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from werkzeug.routing import IntegerConverter
 
 from exchange.http.auth import signed_in_user
-from exchange.http.errors import PROBLEM_JSON
-from exchange.http.examples import example_for
+from exchange.http.errors import PROBLEM_JSON, PROBLEM_TYPES
+from exchange.http.examples import PROBLEM_BY_STATUS, example_for
 from exchange.http.outage import OutagePlugin
 from exchange.http.request_input import MAX_DEPTH, MAX_URL_LENGTH, ExchangeParser
 
@@ -22,7 +22,13 @@ from exchange.http.request_input import MAX_DEPTH, MAX_URL_LENGTH, ExchangeParse
 class ProblemSchema(Schema):
     """RFC 9457 problem details."""
 
-    type = fields.String(required=True, metadata={"example": "urn:exchange:problem:conflict"})
+    type = fields.String(
+        required=True, validate=validate.OneOf(
+            [f"urn:exchange:problem:{slug}" for slug in PROBLEM_TYPES]),
+        metadata={"example": "urn:exchange:problem:conflict", "description": (
+            "What went wrong, as one of these (status, then meaning):\n\n" + "\n".join(
+                f"- `urn:exchange:problem:{slug}` ({status}): {meaning}"
+                for slug, (status, meaning) in PROBLEM_TYPES.items()))})
     title = fields.String(required=True)
     status = fields.Integer(required=True)
     detail = fields.String(required=True)
@@ -150,6 +156,8 @@ class ExchangeApi(Api):
             response = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
+                if status in PROBLEM_BY_STATUS:
+                    response["example"] = PROBLEM_BY_STATUS[status]
             if status in (http.HTTPStatus.TOO_MANY_REQUESTS,
                           http.HTTPStatus.SERVICE_UNAVAILABLE):
                 response["headers"] = {"Retry-After": {
