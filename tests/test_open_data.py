@@ -287,19 +287,24 @@ def test_a_failed_export_leaves_no_half_written_package(app, exchange_world, tmp
 
 # ---- memory: rows are streamed, never held -------------------------------------------------
 
-def _bulk_ratings(app, pitch_ids, raters):
-    """Every one of `raters` fresh people rates every pitch (bulk insert), tallies after."""
+def _raters(app, how_many: int) -> list[int]:
+    """The ids of `how_many` fresh people, bulk-inserted."""
     with app.app_context():
         first = (db.session.scalar(select(db.func.max(User.id))) or 0) + 1
-        db.session.execute(insert(User), [
-            {"id": first + i, "email": f"bulk{first + i}@example.org", "password_hash": "x",
-             "display_name": "Bulk", "is_admin": False} for i in range(raters)])
-        db.session.execute(insert(Rating), [
-            {"pitch_id": pitch, "user_id": first + i, "stars": 1 + (i + pitch) % 5,
-             "is_panel": False} for i in range(raters) for pitch in pitch_ids])
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("SELECT setval('users_id_seq', (SELECT max(id) FROM users))"))
+        ids = list(range(first, first + how_many))
+        db.session.execute(insert(User), [{"id": i, "email": f"bulk{i}@example.org",
+                                           "password_hash": "x", "display_name": "Bulk"}
+                                          for i in ids])
         db.session.commit()
+    return ids
+
+
+def _everyone_rates(app, raters: list[int], pitch_ids: list[int]) -> None:
+    """Each of `raters` rates every pitch (bulk insert); the tallies are recounted after."""
+    with app.app_context():
+        db.session.execute(insert(Rating), [
+            {"pitch_id": pitch, "user_id": rater, "stars": 1 + (rater + pitch) % 5}
+            for rater in raters for pitch in pitch_ids])
         recount(fix=True)
         db.session.commit()
 
@@ -321,9 +326,10 @@ def test_export_memory_does_not_grow_with_the_ratings(app, make, council, suppli
                                                       tmp_path):
     challenge = make.challenge(council, "open")["id"]
     pitches = [make.pitch(challenge, supplier_org)["id"] for _ in range(20)]
-    _bulk_ratings(app, pitches, 60)  # 1,200 ratings
+    raters = _raters(app, 600)
+    _everyone_rates(app, raters[:60], pitches)  # 1,200 ratings
     small = _peak_bytes(app, tmp_path / "small")
-    _bulk_ratings(app, pitches, 540)  # 12,000 ratings: ten times as many
+    _everyone_rates(app, raters[60:], pitches)  # 12,000 ratings: ten times as many
     large = _peak_bytes(app, tmp_path / "large")
     rows = len((tmp_path / "large" / "measured" / "ratings.csv").read_bytes().splitlines())
     assert rows == 12_001
