@@ -80,6 +80,7 @@ def _rating_records(files: TableFiles) -> Iterator[dict]:
     """Write every visible challenge's rating record, row for row as its ratings.csv and
     ratings.jsonl serve it with the challenge id put first; yield each record's row count
     and hash (of the record's canonical lines, without the challenge id)."""
+    # Each challenge is a row of (id, network_salt): all record.rows reads of it.
     for challenge in tables.visible_challenges():
         sha256, rows = hashlib.sha256(), 0
         csv_prefix = b"%d," % challenge.id
