@@ -8,7 +8,8 @@ reference; medians of two), then one connection. It reports requests/s, p50 and 
 non-2xx answers, RSS per worker (/proc) and SQL statements per request (counted in this
 process with an engine listener, through each app's test client), writes
 bench/results/<date>.json and .md, plots p99 against the number of ratings (PNG), rewrites
-the summary in bench/README.md and prints the issue's goals as met / not met.
+the summary in bench/README.md and prints the issue's goals as met / not met. After the
+rounds of each size it times `flask export-open-data` on the same data (and its peak RSS).
 
     python bench/drive.py                                  # the full run: make bench
     python bench/drive.py --ratings 10000 --round-seconds 3 --databases sqlite
@@ -324,6 +325,57 @@ def measure(url: str, manifest: dict, args, folder: Path) -> dict:
     return {"endpoints": results, "rss_mb": rss}
 
 
+# ---- the open data export ----------------------------------------------------------------
+
+EXPORT_GOAL_RATINGS, EXPORT_GOAL_SECONDS = 1_000_000, 60  # "a million ratings in under a minute"
+
+
+def export_open_data(url: str, folder: Path) -> dict:
+    """Time `flask export-open-data` on the generated database, run as an operator runs it
+    (its own process, after the servers stopped), with its peak RSS from the kernel."""
+    target, log = folder / "open-data", folder / "export.log"
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "export-open-data", str(target)]
+    env = {**os.environ, **SERVER_ENV, "DATABASE_URL": url}
+    started = time.perf_counter()
+    with open(log, "w") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output,
+                                   stderr=subprocess.STDOUT)
+        # wait4, not wait: its rusage is this process's own, ru_maxrss in KiB on Linux.
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"flask export-open-data failed; see {log}:\n{log.read_text()}")
+    rows = dict(re.findall(r"^(\w+): (\d+) row", log.read_text(), re.MULTILINE))
+    size = sum(path.stat().st_size for path in target.iterdir())
+    shutil.rmtree(target)
+    result = {"seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+              "rows": {name: int(n) for name, n in rows.items()}, "megabytes": round(size / 1e6)}
+    print(f"  open data export: {result['seconds']} s, peak RSS {result['peak_rss_mb']} MB, "
+          f"{result['rows'].get('ratings', 0):,} rating rows, {result['megabytes']} MB",
+          flush=True)
+    return result
+
+
+def export_goals(runs: list[dict], check) -> None:
+    """The export's goal, judged on each database's runs of a million ratings or more."""
+    for run in runs:
+        export = run.get("open_data_export")
+        if export and run["ratings"] >= EXPORT_GOAL_RATINGS:
+            check(f"open data export < {EXPORT_GOAL_SECONDS} s at {EXPORT_GOAL_RATINGS:,} "
+                  "ratings", run["database"], "export-open-data",
+                  f"{export['seconds']} s, peak RSS {export['peak_rss_mb']} MB at "
+                  f"{run['ratings']:,} ratings", export["seconds"] < EXPORT_GOAL_SECONDS)
+
+
+def export_lines(runs: list[dict]) -> list[str]:
+    """The export's figures, one line a run, for the markdown report."""
+    return ["", "Open data export (`flask export-open-data`, its own process):", ""] + [
+        f"- {run['database']}, {run['ratings']:,} ratings: {e['seconds']} s, peak RSS "
+        f"{e['peak_rss_mb']} MB, {e['megabytes']} MB written"
+        for run in runs if (e := run.get("open_data_export"))]
+
+
 # ---- goals --------------------------------------------------------------------------------
 
 def goals(runs: list[dict]) -> list[dict]:
@@ -360,6 +412,7 @@ def goals(runs: list[dict]) -> list[dict]:
         for endpoint, most in (("rating", 8), ("ranking", 4)):
             n = largest["endpoints"][endpoint]["exchange"]["statements"]
             check(f"<= {most} SQL statements", database, endpoint, f"{n}", n <= most)
+    export_goals(runs, check)
     return checked
 
 
@@ -396,6 +449,7 @@ def markdown(report: dict) -> str:
                    f"{run['rss_mb']['exchange']} / {run['rss_mb']['reference']}; data "
                    f"generated in {run['generation']['total']:.0f} s (tallies recounted in "
                    f"{run['generation']['recount']:.0f} s)")
+    out += export_lines(runs)
     out += ["", "Goals:", "", "| goal | database | endpoint | figure | |", "|---|---|---|---|---|"]
     out += [f"| {g['goal']} | {g['database']} | {g['endpoint']} | {g['figure']} | "
             f"{'met' if g['met'] else 'NOT MET'} |" for g in report["goals"]]
@@ -497,6 +551,8 @@ def main(argv=None) -> int:
                 folder = work / f"{database}-{n}"
                 folder.mkdir()
                 measured = measure(manifest["database_url"], manifest, args, folder)
+                measured["open_data_export"] = export_open_data(manifest["database_url"],
+                                                                folder)
                 runs.append({"database": database, "ratings": n, "sizes": manifest["sizes"],
                              "generation": manifest["seconds"], **measured})
                 if database == "sqlite":

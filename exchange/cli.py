@@ -1,6 +1,9 @@
-"""Commands: flask --app wsgi seed | create-admin | reconcile-tallies."""
+"""Commands: flask --app wsgi seed | create-admin | verify-snapshots | reconcile-tallies |
+export-open-data."""
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from exchange.extensions import db
@@ -66,3 +69,24 @@ def register_commands(app: Flask) -> None:
         else:
             click.echo(f"{len(drift)} drifted value(s); run with --fix to repair.")
             raise SystemExit(1)
+
+    @app.cli.command("export-open-data")
+    @click.argument("folder", type=click.Path(path_type=Path))
+    @click.option("--license", "licence_name", default=None,
+                  help="SPDX id of the data's licence (default: OPEN_DATA_LICENSE, CC-BY-4.0).")
+    @click.option("--license-path", default=None, help="Address of the licence's text.")
+    def export_open_data(folder, licence_name, license_path):
+        """Write what anyone may see (challenges, pitches, tallies, published snapshots,
+        rating records) as CSV and JSON with a datapackage.json into the empty FOLDER."""
+        from exchange.open_data.export import ExportRefused, export, licence
+
+        config = current_app.config
+        try:
+            licensed = licence(licence_name or config["OPEN_DATA_LICENSE"],
+                               license_path or config["OPEN_DATA_LICENSE_PATH"])
+            written = export(folder, licensed)
+        except ExportRefused as refusal:
+            raise click.ClickException(str(refusal)) from refusal
+        for name, rows in written:
+            click.echo(f"{name}: {rows} row(s)")
+        click.echo(f"Wrote {folder}/datapackage.json (licence {licensed['name']}).")

@@ -234,5 +234,9 @@ def from_environment() -> dict:
         "API_VERSION": "1.0.0",
         "OPENAPI_VERSION": "3.0.3",
         "JSON_SORT_KEYS": False,
+        # The licence `flask export-open-data` puts in datapackage.json: an SPDX id
+        # (exchange/open_data/export.py LICENCES), or any name with the address of its text.
+        "OPEN_DATA_LICENSE": os.environ.get("OPEN_DATA_LICENSE", "").strip() or "CC-BY-4.0",
+        "OPEN_DATA_LICENSE_PATH": os.environ.get("OPEN_DATA_LICENSE_PATH", "").strip() or None,
         **integrity_rules(),
     }
