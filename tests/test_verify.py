@@ -15,8 +15,8 @@ from werkzeug.serving import make_server
 
 from exchange import verify
 from exchange.extensions import db
-from exchange.voting.models import Shortlist, ShortlistEntry
 from exchange.voting.certainty import Candidate, simulate
+from exchange.voting.models import Shortlist, ShortlistEntry
 from seed import load
 from tests.voting.test_snapshots import seal_without_figures
 

@@ -9,8 +9,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select, update
 
-from exchange import create_app
-from exchange import signing
+from exchange import create_app, signing
 from exchange.extensions import db
 from exchange.verify import canonical
 from exchange.voting import snapshots
@@ -123,7 +122,7 @@ def seal_without_figures(app, challenge_id: int) -> None:
 
 
 def test_a_snapshot_sealed_before_the_figures_still_verifies_byte_for_byte(app, two, anon):
-    (first_id, _), (second_id, _) = two
+    _, (second_id, _) = two
     seal_without_figures(app, second_id)  # the chain's last: nothing names its hash
     body = ok(anon.get(f"/challenges/{second_id}/shortlist"))
     assert body["certainty"] is None and body["seal"]["format"] == "oix-snapshot/1"
