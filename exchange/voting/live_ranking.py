@@ -184,17 +184,27 @@ def _held(challenge: Challenge, settings: Settings,
     """The challenge's figures, held or computed now; with the ranking they were computed
     over when that was now (so the body need not rank again)."""
     cache = current_app.extensions.setdefault("certainty", OrderedDict())
+    computing = current_app.extensions.setdefault("certainty_computing", set())
+    key = _settings_key(settings)
     with _lock:
         held = cache.get(challenge.id)
         if held is not None:
             cache.move_to_end(challenge.id)
-    if _fresh_enough(held, _settings_key(settings), version):
-        return held, None
-    ranked = rank(challenge)
-    _, record_sha256 = record.digest(challenge)
-    held = Held(challenge.id, _settings_key(settings), version, record_sha256,
-                figures(challenge.id, record_sha256, ranked.entries, settings),
-                time.monotonic())
+        if _fresh_enough(held, key, version):
+            return held, None
+        if held is not None and held.settings == key and challenge.id in computing:
+            # One request of this process recomputes them; the others serve the held ones.
+            return held, None
+        computing.add(challenge.id)
+    try:
+        ranked = rank(challenge)
+        _, record_sha256 = record.digest(challenge)
+        held = Held(challenge.id, key, version, record_sha256,
+                    figures(challenge.id, record_sha256, ranked.entries, settings),
+                    time.monotonic())
+    finally:
+        with _lock:
+            computing.discard(challenge.id)
     with _lock:
         cache[challenge.id] = held
         while len(cache) > RANKING_CACHE_SIZE:
