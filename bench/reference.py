@@ -8,6 +8,11 @@ the exchange is measured against (bench/drive.py).
 
     DATABASE_URL=sqlite:////tmp/bench.db gunicorn -w 2 --pythonpath bench reference:app
 
+How sure the ranking is comes from the exchange's own simulation (exchange/voting/certainty.py)
+and record format (exchange/voting/record.py), held per challenge and recomputed the way the
+exchange does: when the ratings version changed and the held figures are older than
+CERTAINTY_REFRESH_SECONDS.
+
 Left out on purpose: the ranking's integrity flags (the exchange caches them per ratings
 version, so a cached ranking reads nothing more for them; the reference answers []),
 ranking methods other than `bayesian`, query overrides of the ranking, pages after the
@@ -21,11 +26,14 @@ import json
 import math
 import os
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime
 
 from flask import Flask, jsonify, request
 from sqlalchemy import bindparam, create_engine, event, text
+
+from exchange.voting import certainty, record
 
 # ==== SQL ====================================================================================
 # Every statement the reference runs is here and nowhere else, against the exchange's
@@ -55,14 +63,20 @@ SQL = {
     "challenge_tags":
         "SELECT challenge_id, tag FROM challenge_tags WHERE challenge_id IN :ids ORDER BY tag",
     "challenge":
-        "SELECT c.id, ct.rating_count, ct.rating_sum, c.shortlist_size, c.min_ratings, "
-        "c.prior_weight, c.method, c.panel_weight FROM challenges c "
+        "SELECT c.id, ct.rating_count, ct.rating_sum, ct.ratings_version, c.network_salt, "
+        "c.shortlist_size, c.min_ratings, c.prior_weight, c.method, c.panel_weight "
+        "FROM challenges c "
         "JOIN challenge_tallies ct ON ct.challenge_id = c.id "
         "WHERE c.id = :id AND c.status != 'draft'",
     "submitted_pitches":
         f"SELECT {PITCH} FROM pitches p JOIN organisations o ON o.id = p.supplier_id "
         f"JOIN pitch_tallies t ON t.pitch_id = p.id "
         f"WHERE p.challenge_id = :id AND p.status = 'submitted'",
+    # The rating record (exchange/voting/record.py), in its order.
+    "record":
+        "SELECT r.user_id, r.pitch_id, r.stars, r.is_panel, r.excluded_reason, r.updated_at "
+        "FROM ratings r JOIN pitches p ON p.id = r.pitch_id WHERE p.challenge_id = :id "
+        "ORDER BY r.pitch_id, r.id",
     "pitch_tags":
         "SELECT pitch_id, tag FROM pitch_tags WHERE pitch_id IN :ids ORDER BY tag",
     "pitch":
@@ -312,12 +326,65 @@ def _rank(challenge, pitches: list) -> tuple[float, list[dict]]:
     return m, entries
 
 
+def _record_sha256(connection, statement, challenge) -> str:
+    """SHA-256 of the challenge's canonical rating record (ratings.jsonl)."""
+    sha = hashlib.sha256()
+    for user_id, pitch_id, stars, is_panel, reason, changed_at in connection.execute(
+            statement, {"id": challenge["id"]}):
+        sha.update(record.jsonl_line({
+            "rater": record.rater_id(challenge["network_salt"], user_id), "pitch_id": pitch_id,
+            "stars": stars, "role": "panel" if is_panel else "public",
+            "counted": reason is None, "excluded_reason": reason,
+            "time": record.minute(_time(changed_at))}))
+    return sha.hexdigest()
+
+
+class HeldCertainty:
+    """Each challenge's figures of certainty, as the exchange holds them: recomputed when the
+    ratings version changed and they are older than `refresh` seconds."""
+
+    def __init__(self, refresh: float):
+        self.refresh = refresh
+        self.held: dict[int, dict] = {}
+        self.lock = threading.Lock()
+
+    def figures(self, connection, statement, challenge, rows, entries) -> dict:
+        """The held figures for the challenge, computed now when they are due."""
+        settings = tuple(challenge[k] for k in ("method", "prior_weight", "min_ratings",
+                                                 "panel_weight", "shortlist_size"))
+        version = challenge["ratings_version"]
+        with self.lock:
+            held = self.held.get(challenge["id"])
+        if held is None or held["settings"] != settings or not (
+                held["version"] == version
+                or time.monotonic() - held["at"] < self.refresh):
+            by_id = {r["id"]: r for r in rows}
+            sha = _record_sha256(connection, statement, challenge)
+            candidates = [certainty.Candidate(
+                e["pitch_id"], tuple(e["histogram"][str(k)] for k in range(1, 6)),
+                tuple(by_id[e["pitch_id"]][f"panel_{k}"] for k in range(1, 6)), e["eligible"])
+                for e in entries]
+            held = {"settings": settings, "version": version, "sha": sha, "at": time.monotonic(),
+                    "figures": certainty.simulate(
+                        candidates, shortlist_size=challenge["shortlist_size"],
+                        panel_weight=challenge["panel_weight"],
+                        seed=certainty.seed_of(challenge["id"], sha))}
+            with self.lock:
+                self.held[challenge["id"]] = held
+        return {"draws": certainty.DRAWS, "seed": certainty.seed_of(challenge["id"], held["sha"]),
+                "record_sha256": held["sha"], "ratings_version": held["version"],
+                "current": held["version"] == version}, held["figures"]
+
+
 def _cursor(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
-def create(url: str | None = None) -> Flask:
+def create(url: str | None = None, certainty_refresh: float | None = None) -> Flask:
     app = Flask(__name__)
+    held_certainty = HeldCertainty(
+        float(os.environ.get("CERTAINTY_REFRESH_SECONDS", "60"))
+        if certainty_refresh is None else certainty_refresh)
     engine = create_engine(url or _url())
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
@@ -394,19 +461,25 @@ def create(url: str | None = None) -> Flask:
             rows = connection.execute(sql["submitted_pitches"], {"id": challenge_id}).mappings().all()
             excluded = {r["id"]: {"conflict_of_interest": r["excluded_conflict_of_interest"],
                                   "new_account": r["excluded_new_account"]} for r in rows}
-        if challenge["method"] != "bayesian":
-            return problem(501, "The reference ranks by the bayesian score only.")
-        m, entries = _rank(challenge, rows)
+            if challenge["method"] != "bayesian":
+                return problem(501, "The reference ranks by the bayesian score only.")
+            m, entries = _rank(challenge, rows)
+            sure, figures = held_certainty.figures(connection, sql["record"], challenge, rows,
+                                                   entries)
         for entry in entries:
             del entry["_submitted"]
             entry["integrity_flags"] = []
             entry["excluded"] = excluded[entry["pitch_id"]]
+            found = figures.get(entry["pitch_id"])
+            entry["p_top_k"] = found.p_top_k if found else None
+            entry["score_interval"] = {"low": found.low, "high": found.high} if found else None
         return jsonify({"challenge_id": challenge_id, "method": challenge["method"],
                         "panel_weight": challenge["panel_weight"],
                         "min_ratings": challenge["min_ratings"],
                         "prior_weight": challenge["prior_weight"],
                         "shortlist_size": challenge["shortlist_size"], "m": m,
-                        "panel_agreement": _agreement(entries), "entries": entries})
+                        "panel_agreement": _agreement(entries), "certainty": sure,
+                        "entries": entries})
 
     def flush_views():
         pitches, challenges = views.take()

@@ -228,6 +228,10 @@ def from_environment() -> dict:
         # a read never writes, and a worker that dies unexpectedly loses at most this many
         # seconds of views. 0: no background writer, only at exit and on demand.
         "VIEW_FLUSH_SECONDS": _seconds("VIEW_FLUSH_SECONDS", 2.0),
+        # How sure the live ranking is costs a simulation and a pass over the rating record
+        # (voting/live_ranking.py): after ratings change, the held figures are served,
+        # marked not current, until they are this old. 0: recomputed whenever they changed.
+        "CERTAINTY_REFRESH_SECONDS": _seconds("CERTAINTY_REFRESH_SECONDS", 60.0),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # API documentation (flask-smorest builds the OpenAPI document from the schemas).
         "API_TITLE": "Open Innovation Exchange",

@@ -8,7 +8,9 @@ It fetches the challenge's rating record (ratings.jsonl) and its published snaps
 
 1. the record is the one the snapshot was computed from (its SHA-256 and row count);
 2. the ranking recomputed from the record, by the formulas of the product brief written out
-   again below, equals the snapshot's numbers, order and shortlist;
+   again below, equals the snapshot's numbers, order and shortlist; and how sure it was
+   (each pitch's p_top_k and 90% score interval), simulated again from the record by the
+   documented procedure, written out again below too;
 3. the snapshot's hash is the hash of its canonical JSON, and its Ed25519 signature verifies
    with the exchange's published key (/.well-known/exchange-keys);
 4. the chain: the snapshot before it (named in the seal) still has the hash this one names;
@@ -26,6 +28,7 @@ import base64
 import hashlib
 import json
 import math
+import random
 import sys
 import urllib.error
 import urllib.request
@@ -40,6 +43,10 @@ ENTRY_KEYS = ("pitch_id", "title", "supplier", "submitted_at", "rank", "eligible
               "shortlisted", "excluded_reasons", "n", "S", "mean", "histogram", "m", "C",
               "public_score", "panel_count", "panel_mean", "panel_score", "combined",
               "integrity_flags", "excluded")
+# Snapshots sealed with how sure the ranking was carry these too (and only those: the ones
+# sealed before were signed without them).
+CERTAINTY_TOP_KEYS = ("certainty",)
+CERTAINTY_ENTRY_KEYS = ("p_top_k", "score_interval")
 SEAL_KEYS = ("format", "previous_sha256", "previous_challenge_id", "record_sha256",
              "record_rows")
 REASONS = ("conflict_of_interest", "new_account")
@@ -165,6 +172,7 @@ def recompute(rows: list[dict], snapshot: dict) -> dict[int, dict]:
             "public_score": score, "panel_count": panel_n, "panel_mean": panel_mean,
             "panel_score": panel01, "combined": (1 - w) * score + w * (panel01 or 0.0),
             "excluded_reasons": reasons, "eligible": not reasons,
+            "panel_histogram": panel[pitch],
             "excluded": excluded[pitch], "submitted_at": submitted_at[pitch]}
     order = sorted(entries.values(), key=lambda e: (not e["eligible"], -e["combined"],
                                                     -e["n"], e["submitted_at"], e["pitch_id"]))
@@ -208,12 +216,94 @@ def ranking_differences(rows: list[dict], snapshot: dict) -> list[str]:
     return found
 
 
+# ---- how sure the ranking was (exchange/voting/certainty.py's docstring) -------------------
+
+def certainty_seed(challenge_id: int, record_hash: str) -> int:
+    """The first 8 bytes, big-endian, of SHA-256("oix-certainty:<challenge id>:<record hash>")."""
+    digest = hashlib.sha256(f"oix-certainty:{challenge_id}:{record_hash}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def _one_draw(rng: random.Random, counts) -> float:
+    """One draw of star shares from Dirichlet(counts + 1), scored on the 0-1 scale."""
+    g = [rng.gammavariate(count + 1, 1.0) for count in counts]
+    return ((g[0] + 2 * g[1] + 3 * g[2] + 4 * g[3] + 5 * g[4]) / (g[0] + g[1] + g[2] + g[3] + g[4])
+            - 1) / 4
+
+
+def simulate_certainty(pitches: list[dict], shortlist_size: int, panel_weight: float,
+                       seed: int, draws: int) -> dict[int, dict]:
+    """Each pitch's {"p_top_k", "low", "high"}. `pitches` in ranking order, each a dict of
+    "pitch_id", "public" and "panel" (star counts 1 to 5) and "eligible"."""
+    rng = random.Random(seed)
+    w = panel_weight
+    drawn = {}
+    for pitch in sorted(pitches, key=lambda p: p["pitch_id"]):  # ascending id, all draws each
+        column = []
+        for _ in range(draws):
+            score = _one_draw(rng, pitch["public"])
+            if w > 0:  # the panel's shares right after the public's, in every draw
+                score = (1 - w) * score + w * _one_draw(rng, pitch["panel"])
+            column.append(score)
+        drawn[pitch["pitch_id"]] = column
+    eligible = [p["pitch_id"] for p in pitches if p["eligible"]]
+    k = min(shortlist_size, len(eligible))
+    chosen = dict.fromkeys(eligible, 0)
+    for d in range(draws):
+        # Highest drawn score first; a tie goes to the pitch placed higher in the ranking.
+        by_score = sorted(range(len(eligible)), key=lambda i: (-drawn[eligible[i]][d], i))
+        for i in by_score[:k]:
+            chosen[eligible[i]] += 1
+    found = {}
+    for pitch in pitches:
+        ordered = sorted(drawn[pitch["pitch_id"]])
+        # Nearest rank: the value at ceil(q * draws) - 1.
+        low = ordered[max(math.ceil(0.05 * draws) - 1, 0)]
+        high = ordered[max(math.ceil(0.95 * draws) - 1, 0)]
+        found[pitch["pitch_id"]] = {"p_top_k": chosen.get(pitch["pitch_id"], 0) / draws,
+                                    "low": low, "high": high}
+    return found
+
+
+def certainty_differences(rows: list[dict], snapshot: dict) -> list[str]:
+    """Where the snapshot's figures of certainty differ from those simulated again from the
+    record; none to check on a snapshot sealed before there were figures."""
+    stated = snapshot.get("certainty")
+    if stated is None:
+        return []
+    found = []
+    seed = certainty_seed(snapshot["challenge_id"], snapshot["seal"]["record_sha256"])
+    if stated["seed"] != seed or stated["record_sha256"] != snapshot["seal"]["record_sha256"]:
+        found.append(f"certainty: computed from seed {stated['seed']} and record "
+                     f"{stated['record_sha256']}; the seal's record gives seed {seed}")
+    expected = recompute(rows, snapshot)
+    pitches = [{"pitch_id": p, "public": [expected[p]["histogram"][str(k)] for k in range(1, 6)],
+                "panel": expected[p]["panel_histogram"], "eligible": expected[p]["eligible"]}
+               for p in expected["_order"]]
+    mine = simulate_certainty(pitches, snapshot["shortlist_size"],
+                              float(snapshot["panel_weight"]), seed, stated["draws"])
+    for entry in snapshot["entries"]:
+        figures = mine[entry["pitch_id"]]
+        shown = entry["score_interval"] or {}
+        for name, theirs, ours in (("p_top_k", entry["p_top_k"], figures["p_top_k"]),
+                                   ("score_interval low", shown.get("low"), figures["low"]),
+                                   ("score_interval high", shown.get("high"), figures["high"])):
+            if not _same(theirs, ours):
+                found.append(f"pitch {entry['pitch_id']}: {name} is {theirs!r} in the "
+                             f"snapshot, {ours!r} from the record")
+    return found
+
+
 # ---- the seal -----------------------------------------------------------------------------
 
 def canonical(snapshot: dict) -> bytes:
-    """The bytes the exchange hashed and signed (docs/verifying.md)."""
-    document = {key: snapshot[key] for key in TOP_KEYS}
-    document["entries"] = [{key: e[key] for key in ENTRY_KEYS} for e in snapshot["entries"]]
+    """The bytes the exchange hashed and signed (docs/verifying.md): with the figures of
+    certainty when the snapshot has them, else exactly the form sealed before they existed."""
+    sure = snapshot.get("certainty") is not None
+    top = TOP_KEYS + CERTAINTY_TOP_KEYS if sure else TOP_KEYS
+    entry_keys = ENTRY_KEYS + CERTAINTY_ENTRY_KEYS if sure else ENTRY_KEYS
+    document = {key: snapshot[key] for key in top}
+    document["entries"] = [{key: e[key] for key in entry_keys} for e in snapshot["entries"]]
     document["seal"] = {key: snapshot["seal"][key] for key in SEAL_KEYS}
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode("ascii")
 
@@ -283,6 +373,7 @@ def verify(args) -> list[str]:
         differences.append(f"record: {len(rows)} rows, the snapshot says "
                            f"{seal['record_rows']}")
     differences += ranking_differences(rows, snapshot)
+    differences += certainty_differences(rows, snapshot)
     differences += seal_differences(snapshot)
     keys = read_json(args.keys or urls["keys"]) if not args.skip_signature else None
     if keys is not None:

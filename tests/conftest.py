@@ -65,6 +65,9 @@ TEST_SETTINGS = {
     # No background writer of view counts per test app: tests flush them when they look
     # (exchange.views.flush); tests/test_view_counts.py tests the writer itself.
     "VIEW_FLUSH_SECONDS": 0,
+    # The live ranking's figures of certainty always current (tests/voting/test_certainty_api.py
+    # tests holding them).
+    "CERTAINTY_REFRESH_SECONDS": 0,
 }
 
 

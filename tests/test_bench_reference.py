@@ -31,9 +31,12 @@ TINY = generate.Sizes(councils=2, suppliers=4, people=80, challenges=6, pitches=
 def world(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('bench')}/bench.db"
     manifest = generate.generate(url, TINY)
+    # Figures of certainty recomputed whenever the ratings change, in both apps: what each
+    # serves never depends on how long the tests took.
     exchange = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
-                           "SECRET_KEY": "bench-test", "TESTING": True})
-    yield manifest, exchange, reference.create(url), url
+                           "SECRET_KEY": "bench-test", "TESTING": True,
+                           "CERTAINTY_REFRESH_SECONDS": 0})
+    yield manifest, exchange, reference.create(url, certainty_refresh=0), url
     with exchange.app_context():
         db.engine.dispose()
 
@@ -85,6 +88,7 @@ def test_the_ranking_has_the_same_scores_and_working(world):
     ours, theirs = _get(exchange, path), _get(bare, path)
     assert ours["m"] == theirs["m"]
     assert ours["panel_agreement"] == theirs["panel_agreement"]
+    assert ours["certainty"] == theirs["certainty"] and ours["certainty"]["current"]
     for mine, other in zip(ours["entries"], theirs["entries"], strict=True):
         mine.pop("integrity_flags"), other.pop("integrity_flags")
         assert mine == other
@@ -118,8 +122,10 @@ def test_ratings_by_either_keep_every_tally_equal_to_a_recount(world):
     with exchange.app_context():
         assert tallies.recount() == []
     path = f"/challenges/{manifest['hot_challenge']}/ranking"
-    assert [(e["pitch_id"], e["combined"]) for e in _get(exchange, path)["entries"]] == \
-        [(e["pitch_id"], e["combined"]) for e in _get(bare, path)["entries"]]
+    assert [(e["pitch_id"], e["combined"], e["p_top_k"], e["score_interval"])
+            for e in _get(exchange, path)["entries"]] == \
+        [(e["pitch_id"], e["combined"], e["p_top_k"], e["score_interval"])
+         for e in _get(bare, path)["entries"]]
     assert _counts(url, f"SELECT stars FROM ratings WHERE pitch_id IN ({first}, {second}) "
                         f"AND user_id = (SELECT user_id FROM api_tokens WHERE id = 1) "
                         f"ORDER BY pitch_id") == [(2,), (4,)]

@@ -20,7 +20,9 @@ VOLATILE = {"created_at", "updated_at", "status_changed_at", "submitted_at", "pu
             "opened_at", "busiest_window_start", "declared_at", "last_flagged_at",
             # The record hash: raters are pseudonyms keyed by a salt made with the challenge,
             # and so the hashes of the snapshots and the chain; keys depend on SECRET_KEY.
-            "sha256", "record_sha256", "previous_sha256", "key_id", "signature"}
+            "sha256", "record_sha256", "previous_sha256", "key_id", "signature",
+            # How sure a shortlist is: simulated with a seed from that record hash.
+            "seed", "p_top_k", "low", "high"}
 # Depends on the page size asked for: only its presence is compared.
 UNCHECKED = {"next_cursor"}
 # Keys that name the same object in a list of the example and of the answer.
@@ -188,6 +190,8 @@ def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
     answers["IntegrityPitch"] = answers["IntegrityOut"]["pitches"][0]
     answers["RecordPitch"] = answers["RecordOut"]["pitches"][0]
     answers["SealOut"] = answers["ShortlistOut"]["seal"]
+    answers["CertaintyOut"] = answers["ShortlistOut"]["certainty"]
+    answers["ScoreInterval"] = answers["ShortlistOut"]["entries"][0]["score_interval"]
     answers["PanelAgreement"] = answers["RankingOut"]["panel_agreement"]
     answers["FlaggedCommentOut"] = answers["FlaggedCommentOutPage"]["items"][0]
     answers["FlagReasonOut"] = answers["FlaggedCommentOut"]["reasons"][0]

@@ -1,19 +1,24 @@
 """The outside verifier (exchange/verify.py) against the exchange served over real HTTP: it
-reproduces every published demo shortlist, and fails on a changed record, a changed
-snapshot and a broken chain."""
+reproduces every published demo shortlist, its figures of certainty included, and fails on a
+changed record, a changed snapshot, a changed figure and a broken chain; its own simulation
+is the exchange's, draw for draw."""
 import json
 import subprocess
 import sys
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
 from exchange import verify
 from exchange.extensions import db
+from exchange.voting.certainty import Candidate, simulate
 from exchange.voting.models import Shortlist, ShortlistEntry
 from seed import load
+from tests.voting.test_snapshots import seal_without_figures
 
 
 @pytest.fixture
@@ -47,6 +52,64 @@ def test_every_published_demo_shortlist_is_reproduced(served):
         assert code == 0, output
         assert output.strip().splitlines()[-1] == (
             "MATCHES: the record, the ranking, the hash, the signature and the chain agree.")
+        snapshot = json.loads(verify.read(f"{base}/{challenge_id}/shortlist"))
+        assert snapshot["certainty"]["draws"] == 2000
+        assert all(e["p_top_k"] is not None for e in snapshot["entries"])
+
+
+@pytest.mark.parametrize("change", ["p_top_k", "low", "high"])
+def test_a_changed_figure_of_certainty_is_found(served, tmp_path, change):
+    _, base, published = served
+    url = f"{base}/{published[0]}"
+    snapshot = json.loads(verify.read(url + "/shortlist"))
+    entry = snapshot["entries"][0]
+    if change == "p_top_k":
+        entry["p_top_k"] = round(1 - entry["p_top_k"] / 2, 3)
+    else:
+        entry["score_interval"][change] += 0.01
+    saved = tmp_path / "shortlist.json"
+    saved.write_text(json.dumps(snapshot))
+    code, output = run(url, "--snapshot", str(saved))
+    assert code == 1
+    name = "p_top_k" if change == "p_top_k" else f"score_interval {change}"
+    assert f"pitch {entry['pitch_id']}: {name} is" in output
+    assert "hash: the snapshot's canonical JSON hashes to" in output
+    # Only that figure differs from the record: the ranking itself still matches.
+    assert sum(line.startswith("pitch ") for line in output.splitlines()) == 1
+
+
+def test_a_snapshot_sealed_before_the_figures_still_verifies(served):
+    app, base, published = served
+    latest = published[-1]  # the head of the chain: no later snapshot names its hash
+    seal_without_figures(app, latest)
+    code, output = run(f"{base}/{latest}", "--whole-chain")
+    assert code == 0, output
+    assert json.loads(verify.read(f"{base}/{latest}/shortlist"))["certainty"] is None
+
+
+HISTOGRAM = st.tuples(*[st.integers(0, 6)] * 5)
+
+
+@settings(max_examples=25, deadline=None)
+@given(histograms=st.lists(st.tuples(HISTOGRAM, HISTOGRAM, st.booleans()), min_size=1,
+                           max_size=5),
+       shortlist_size=st.integers(1, 4), panel_weight=st.sampled_from([0.0, 0.3, 1.0]),
+       seed=st.integers(0, 2**64 - 1))
+def test_the_verifiers_simulation_is_the_exchanges(histograms, shortlist_size, panel_weight,
+                                                    seed):
+    # Pitch ids out of ranking order, so the order of the random numbers (by id) and the
+    # tie-break (by place) are both exercised.
+    ids = [50 - 7 * place for place in range(len(histograms))]
+    theirs = simulate([Candidate(i, public, panel, eligible)
+                       for i, (public, panel, eligible) in zip(ids, histograms)],
+                      shortlist_size=shortlist_size, panel_weight=panel_weight, seed=seed,
+                      draws=40)
+    mine = verify.simulate_certainty(
+        [{"pitch_id": i, "public": list(public), "panel": list(panel), "eligible": eligible}
+         for i, (public, panel, eligible) in zip(ids, histograms)],
+        shortlist_size, panel_weight, seed, 40)
+    assert {i: (f.p_top_k, f.low, f.high) for i, f in theirs.items()} == {
+        i: (f["p_top_k"], f["low"], f["high"]) for i, f in mine.items()}
 
 
 def test_one_star_changed_in_a_saved_record_is_found(served, tmp_path):

@@ -154,6 +154,8 @@ RANKING_ENTRY = {
     "panel_count": 2, "panel_mean": 4.5, "panel_score": 0.875,
     "combined": 0.7323503549131212, "panel_gap": 0.875 - 0.5897007098262422,
     "excluded": NONE_EXCLUDED, "integrity_flags": [],
+    # The example ranking has what-if overrides in its query: nothing is simulated.
+    "p_top_k": None, "score_interval": None,
 }
 EXCLUDED_ENTRY = {
     "pitch_id": 11, "title": "A day on the round: a film with the drivers",
@@ -164,18 +166,18 @@ EXCLUDED_ENTRY = {
     "m": MEALS_M, "C": 5.0, "public_score": 0.2152125268244419,
     "panel_count": 0, "panel_mean": None, "panel_score": None,
     "combined": 0.10760626341222095, "panel_gap": None, "excluded": NONE_EXCLUDED,
-    "integrity_flags": [],
+    "integrity_flags": [], "p_top_k": None, "score_interval": None,
 }
 RANKING_OUT = {
     "challenge_id": 3, "method": "wilson", "panel_weight": 0.5, "min_ratings": 3,
     "prior_weight": 5.0, "shortlist_size": 3, "m": MEALS_M,
-    "panel_agreement": {"kendall_tau": 1.0, "pitches_compared": 3},
+    "panel_agreement": {"kendall_tau": 1.0, "pitches_compared": 3}, "certainty": None,
     "entries": [RANKING_ENTRY, EXCLUDED_ENTRY],
 }
 
 BUDGET_M = 3.857142857142857
 SEAL_OUT = {
-    "format": "oix-snapshot/1",
+    "format": "oix-snapshot/2",
     "sha256": "5d0c7e3a9b12f4e86a1c0d9b7e2f5a34c8e1b6d0a9f3c2e7b5d4a1f0e9c8b7a6",
     "previous_sha256": "0000000000000000000000000000000000000000000000000000000000000000",
     "previous_challenge_id": None,
@@ -184,11 +186,18 @@ SEAL_OUT = {
     "signature": "m2Qk7yY0v6wH1bq3Jc9oXg5rT8uE4nL2pZs6fA0dV1iK3hW7jR9eC5tB8xM4yN6q"
                  "P0zU2aS1gD3fH5jK7lQ9wE==",
 }
+# How sure the published ranking was: seeded by the record's hash, so the figures differ
+# from one run of the demo data to the next (its raters' pseudonyms are salted).
+CERTAINTY_OUT = {
+    "draws": 2000, "seed": 11823544470916130611, "record_sha256": SEAL_OUT["record_sha256"],
+    "ratings_version": 58, "current": True,
+}
+SCORE_INTERVAL = {"low": 0.6610732487081, "high": 0.8371180530190}
 SHORTLIST_OUT = {
     "challenge_id": 1, "seal": SEAL_OUT, "method": "bayesian", "panel_weight": 0.0,
     "min_ratings": 3, "prior_weight": 5.0, "shortlist_size": 2, "m": BUDGET_M,
     "panel_agreement": {"kendall_tau": 1 / 3, "pitches_compared": 3},
-    "published_at": PUBLISHED, "published_by": PRIYA, "shortlisted_pitch_ids": [1, 2],
+    "certainty": CERTAINTY_OUT, "published_at": PUBLISHED, "published_by": PRIYA, "shortlisted_pitch_ids": [1, 2],
     "entries": [{
         "pitch_id": 1, "title": PITCH_IN["title"], "supplier": YOOSK,
         "submitted_at": SUBMITTED, "rank": 1, "eligible": True, "shortlisted": True,
@@ -197,7 +206,7 @@ SHORTLIST_OUT = {
         "public_score": 0.8129251700680271, "panel_count": 2, "panel_mean": 4.5,
         "panel_score": 0.875, "combined": 0.8129251700680271,
         "panel_gap": 0.875 - 0.8129251700680271, "excluded": NONE_EXCLUDED,
-        "integrity_flags": [],
+        "integrity_flags": [], "p_top_k": 0.9995, "score_interval": SCORE_INTERVAL,
     }],
 }
 # Lambeth's integrity report: no pitch of the demo data goes past a threshold. Pitch 1 is
@@ -353,6 +362,7 @@ BY_SCHEMA = {
     "RankingOut": RANKING_OUT, "ShortlistOut": SHORTLIST_OUT,
     "IntegrityRules": INTEGRITY_RULES, "IntegrityPitch": INTEGRITY_PITCH,
     "IntegrityOut": INTEGRITY_OUT, "RecordOut": RECORD_OUT, "RecordPitch": RECORD_PITCH, "SealOut": SEAL_OUT,
+    "CertaintyOut": CERTAINTY_OUT, "ScoreInterval": SCORE_INTERVAL,
     "PanelAgreement": RANKING_OUT["panel_agreement"],
     "CommentIn": COMMENT_IN, "CommentPatch": COMMENT_PATCH, "CommentOut": COMMENT_OUT,
     "FlagIn": FLAG_IN, "FlagOut": FLAG_OUT, "ModerationIn": MODERATION_IN,

@@ -8,9 +8,15 @@ challenge's ratings version in the transaction that changes it (ratings, exclusi
 panel moves, pitches submitted, edited or withdrawn: see tallies.ratings_changed and
 voting/hooks.py). The version is read with the challenge, before anything else, so what a
 key holds is never older than the key: a cached ranking is always exact, on every server.
+
+How sure the ranking is (voting/certainty.py) costs a simulation and a pass over the rating
+record, so its figures are held per challenge and recomputed when the version changed and
+they are older than CERTAINTY_REFRESH_SECONDS (0: whenever it changed); until then the held
+ones are served, marked not current. What they were computed from is in the key too.
 """
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +30,7 @@ from exchange.challenges.models import Challenge
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
-from exchange.voting import integrity, ranking, service, tallies
+from exchange.voting import certainty, integrity, ranking, record, service, tallies
 from exchange.voting.models import EXCLUSION_REASONS, PitchTally
 from exchange.voting.ranking import Entry, Settings
 
@@ -57,16 +63,21 @@ class RankedPitch:
     integrity_flags: list
     excluded: dict
     panel_gap: float | None
+    panel_histogram: tuple  # counted panel stars, 1 to 5: for the simulation, not shown
+    p_top_k: float | None = None
+    score_interval: dict | None = None
 
 
 @dataclass
 class Ranking:
-    """A challenge's live ranking: its settings, m, and every submitted pitch in order."""
+    """A challenge's live ranking: its settings, m, every submitted pitch in order, and what
+    its figures of certainty were computed from (None without figures)."""
 
     challenge_id: int
     settings: Settings
     m: float
     entries: list[RankedPitch]
+    certainty: dict | None = None
 
     @property
     def panel_agreement(self) -> dict:
@@ -85,7 +96,8 @@ def rank(challenge: Challenge, overrides: dict | None = None) -> Ranking:
     flags = integrity.flags_by_pitch(challenge)
     return Ranking(challenge.id, settings, m, [
         _ranked(entry, by_id[entry.pitch_id], m, settings.prior_weight,
-                flags.get(entry.pitch_id, []), _excluded(by_id[entry.pitch_id]))
+                flags.get(entry.pitch_id, []), _excluded(by_id[entry.pitch_id]),
+        _panel_histogram(by_id[entry.pitch_id]))
         for entry in entries])
 
 
@@ -96,8 +108,13 @@ def _excluded(pitch) -> dict:
     return pitch.tally.excluded
 
 
+def _panel_histogram(pitch) -> tuple:
+    """The pitch's counted panel stars, 1 to 5, from the tally loaded with it."""
+    return (0, 0, 0, 0, 0) if pitch.tally is None else pitch.tally.histogram("panel")
+
+
 def _ranked(entry: Entry, pitch, m: float, C: float, flags: list,
-            excluded: dict) -> RankedPitch:
+            excluded: dict, panel_histogram: tuple) -> RankedPitch:
     return RankedPitch(
         pitch_id=entry.pitch_id, title=pitch.title,
         supplier={"id": pitch.supplier.id, "name": pitch.supplier.name},
@@ -107,7 +124,92 @@ def _ranked(entry: Entry, pitch, m: float, C: float, flags: list,
         public_score=entry.public_score, panel_count=entry.panel_count,
         panel_mean=entry.panel_mean, panel_score=entry.panel_score, combined=entry.combined,
         integrity_flags=flags, excluded=excluded,
-        panel_gap=ranking.panel_gap(entry.public_score, entry.panel_score))
+        panel_gap=ranking.panel_gap(entry.public_score, entry.panel_score),
+        panel_histogram=panel_histogram)
+
+
+# ---- how sure it is -------------------------------------------------------------------------
+
+def figures(challenge_id: int, record_sha256: str, entries, settings: Settings,
+            draws: int = certainty.DRAWS) -> dict[int, certainty.Certainty]:
+    """The simulation over ranked entries (live or frozen alike, in ranking order), seeded by
+    the challenge and its record's hash."""
+    candidates = [certainty.Candidate(e.pitch_id, tuple(e.histogram[str(k)] for k in range(1, 6)),
+                                      tuple(e.panel_histogram), e.eligible) for e in entries]
+    return certainty.simulate(candidates, shortlist_size=settings.shortlist_size,
+                              panel_weight=settings.panel_weight,
+                              seed=certainty.seed_of(challenge_id, record_sha256), draws=draws)
+
+
+@dataclass(frozen=True)
+class Held:
+    """A challenge's figures as computed once: from which settings, ratings version and
+    record, and when (this process's monotonic clock)."""
+
+    challenge_id: int
+    settings: tuple
+    ratings_version: int | None
+    record_sha256: str
+    figures: dict
+    computed_at: float
+
+    def out(self, version: int | None) -> dict:
+        """What the figures were computed from, as RankingOut's `certainty` shows it."""
+        return {"draws": certainty.DRAWS,
+                "seed": certainty.seed_of(self.challenge_id, self.record_sha256),
+                "record_sha256": self.record_sha256, "ratings_version": self.ratings_version,
+                "current": version is not None and self.ratings_version == version}
+
+    def apply(self, ranked: Ranking, version: int | None) -> Ranking:
+        """The ranking with these figures on its entries (none for a pitch they lack)."""
+        for entry in ranked.entries:
+            found = self.figures.get(entry.pitch_id)
+            if found is not None:
+                entry.p_top_k = found.p_top_k
+                entry.score_interval = {"low": found.low, "high": found.high}
+        ranked.certainty = self.out(version)
+        return ranked
+
+
+def _fresh_enough(held: Held | None, settings: tuple, version: int | None) -> bool:
+    if held is None or held.settings != settings or version is None:
+        return False
+    age = time.monotonic() - held.computed_at
+    return held.ratings_version == version or age < current_app.config[
+        "CERTAINTY_REFRESH_SECONDS"]
+
+
+def _held(challenge: Challenge, settings: Settings,
+          version: int | None) -> tuple[Held, Ranking | None]:
+    """The challenge's figures, held or computed now; with the ranking they were computed
+    over when that was now (so the body need not rank again)."""
+    cache = current_app.extensions.setdefault("certainty", OrderedDict())
+    computing = current_app.extensions.setdefault("certainty_computing", set())
+    key = _settings_key(settings)
+    with _lock:
+        held = cache.get(challenge.id)
+        if held is not None:
+            cache.move_to_end(challenge.id)
+        if _fresh_enough(held, key, version):
+            return held, None
+        if held is not None and held.settings == key and challenge.id in computing:
+            # One request of this process recomputes them; the others serve the held ones.
+            return held, None
+        computing.add(challenge.id)
+    try:
+        ranked = rank(challenge)
+        _, record_sha256 = record.digest(challenge)
+        held = Held(challenge.id, key, version, record_sha256,
+                    figures(challenge.id, record_sha256, ranked.entries, settings),
+                    time.monotonic())
+    finally:
+        with _lock:
+            computing.discard(challenge.id)
+    with _lock:
+        cache[challenge.id] = held
+        while len(cache) > RANKING_CACHE_SIZE:
+            cache.popitem(last=False)
+    return held, ranked
 
 
 # ---- the cache ------------------------------------------------------------------------------
@@ -119,12 +221,15 @@ _lock = threading.Lock()
 @dataclass(frozen=True)
 class Tagged:
     """A ranking's tag (a digest of its cache key), and the ranking's body, made only when
-    asked for: an unchanged ranking is answered from the tag alone."""
+    asked for: an unchanged ranking is answered from the tag alone. `_held` is the figures
+    to show (None with overrides), `_ranked` the ranking when it was just made for them."""
 
     tag: str
     _challenge: Challenge
     _overrides: dict
     _key: tuple
+    _held: Held | None = None
+    _ranked: Ranking | None = None
 
     def body(self, render) -> bytes:
         """The ranking rendered by `render` (Ranking -> bytes), from the cache when its key
@@ -135,7 +240,10 @@ class Tagged:
             if cached is not None:
                 cache.move_to_end(self._key)
                 return cached
-        rendered = render(rank(self._challenge, self._overrides))
+        ranked = self._ranked or rank(self._challenge, self._overrides)
+        if self._held is not None:
+            ranked = self._held.apply(ranked, tallies.version_of(self._challenge))
+        rendered = render(ranked)
         with _lock:
             cache[self._key] = rendered
             while len(cache) > RANKING_CACHE_SIZE:
@@ -164,11 +272,17 @@ def live(user, challenge_id: int, overrides: dict) -> Tagged:
     """The live ranking, tagged; anyone who may see the challenge may see it."""
     challenge = _visible_challenge(challenge_id, user)
     settings = service.settings_of(challenge, overrides)
+    version = tallies.version_of(challenge)
+    held = ranked = None
+    if not any(value is not None for value in overrides.values()):
+        # What-if overrides are not simulated: their figures would be another question's.
+        held, ranked = _held(challenge, settings, version)
     opened: datetime | None = challenge.opened_at
-    key = (challenge.id, tallies.version_of(challenge), _settings_key(settings),
-           opened.isoformat() if opened else None, integrity.rules_in_force())
+    key = (challenge.id, version, _settings_key(settings),
+           opened.isoformat() if opened else None, integrity.rules_in_force(),
+           (held.ratings_version, held.record_sha256) if held else None)
     tag = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
-    return Tagged(tag, challenge, overrides, key)
+    return Tagged(tag, challenge, overrides, key, held, ranked)
 
 
 # ---- the score order, kept under the same version --------------------------------------------

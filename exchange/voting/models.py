@@ -22,9 +22,12 @@ from exchange.clock import utcnow
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
 from exchange.voting import ranking
+from exchange.voting.certainty import seed_of
 
-# The canonical form of a sealed snapshot (voting/snapshots.py).
+# The canonical forms of a sealed snapshot (voting/snapshots.py): /2 adds how sure the
+# ranking is; snapshots sealed before that stay /1.
 SNAPSHOT_FORMAT = "oix-snapshot/1"
+SNAPSHOT_FORMAT_WITH_CERTAINTY = "oix-snapshot/2"
 
 # Why a rating is kept but left out of the ranking (null: it counts).
 EXCLUSION_REASONS = ("conflict_of_interest", "new_account")
@@ -240,6 +243,11 @@ class Shortlist(db.Model):
     previous_challenge_id: Mapped[int | None] = mapped_column(Integer)
     key_id: Mapped[str | None] = mapped_column(String(16))
     signature: Mapped[str | None] = mapped_column(String(100))
+    # How sure the ranking was (voting/certainty.py): the draws simulated and the challenge's
+    # ratings version at publication; the seed follows from the challenge and record_sha256.
+    # Null on snapshots published before the figures were computed.
+    certainty_draws: Mapped[int | None] = mapped_column(Integer)
+    certainty_ratings_version: Mapped[int | None] = mapped_column(Integer)
 
     published_by = relationship("User", lazy="joined")
     entries = relationship("ShortlistEntry", back_populates="shortlist", lazy="selectin",
@@ -250,12 +258,24 @@ class Shortlist(db.Model):
         """The seal as the API shows it; None on a snapshot published before sealing."""
         if self.previous_sha256 is None:
             return None
-        return {"format": SNAPSHOT_FORMAT, "sha256": self.sha256,
+        form = SNAPSHOT_FORMAT if self.certainty is None else SNAPSHOT_FORMAT_WITH_CERTAINTY
+        return {"format": form, "sha256": self.sha256,
                 "previous_sha256": self.previous_sha256,
                 "previous_challenge_id": self.previous_challenge_id,
                 "record_sha256": self.record_sha256,
                 "record_rows": self.record_rows, "key_id": self.key_id,
                 "signature": self.signature}
+
+    @property
+    def certainty(self) -> dict | None:
+        """What the entries' figures were computed from, as the API shows it; None without
+        figures."""
+        if self.certainty_draws is None:
+            return None
+        return {"draws": self.certainty_draws,
+                "seed": seed_of(self.challenge_id, self.record_sha256),
+                "record_sha256": self.record_sha256,
+                "ratings_version": self.certainty_ratings_version, "current": True}
 
     @property
     def panel_agreement(self) -> dict:
@@ -306,6 +326,11 @@ class ShortlistEntry(db.Model):
     integrity_flags: Mapped[list] = mapped_column(JSON)
     excluded_conflict_of_interest: Mapped[int] = mapped_column(Integer)
     excluded_new_account: Mapped[int] = mapped_column(Integer)
+    # How sure the ranking was of the pitch (null without figures): the chance it is
+    # shortlisted, and the 90% interval of its score.
+    p_top_k: Mapped[float | None] = mapped_column(Float)
+    score_low: Mapped[float | None] = mapped_column(Float)
+    score_high: Mapped[float | None] = mapped_column(Float)
 
     shortlist = relationship("Shortlist", back_populates="entries")
 
@@ -329,3 +354,9 @@ class ShortlistEntry(db.Model):
     @property
     def panel_gap(self) -> float | None:
         return ranking.panel_gap(self.public_score, self.panel_score)
+
+    @property
+    def score_interval(self) -> dict | None:
+        if self.score_low is None:
+            return None
+        return {"low": self.score_low, "high": self.score_high}

@@ -47,6 +47,21 @@ class _JsonList(fields.List):
         return None if value is None else list(value)
 
 
+class ScoreInterval(Schema):
+    """The 90% interval of a pitch's score on the 0-1 scale: the 5th and 95th percentiles of
+    its simulated scores."""
+
+    low = fields.Float(required=True)
+    high = fields.Float(required=True)
+
+
+class _Interval(fields.Nested):
+    """A ScoreInterval held as a plain dict of floats already: dumped as a copy."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else dict(value)
+
+
 class RankingEntry(Schema):
     """One pitch of a live ranking (from voting/live_ranking.py) or of a published
     shortlist (a ShortlistEntry row): both carry these names."""
@@ -91,6 +106,17 @@ class RankingEntry(Schema):
     panel_gap = fields.Float(required=True, allow_none=True, metadata={
         "description": "`panel_score` minus `public_score` (0-1 scale): how much more the "
                        "panel thinks of the pitch than the public; null without panel ratings."})
+    p_top_k = fields.Float(required=True, allow_none=True, metadata={
+        "description": "The probability that the pitch belongs in the shortlist: the share of "
+                       "the simulation's draws (see `certainty`) that shortlist it. The "
+                       "eligible pitches' add up to the shortlist's size (or their number, "
+                       "if fewer); 0 for pitches not eligible. Null when there are no "
+                       "figures: a ranking with query overrides, or a pitch submitted since "
+                       "the figures were computed."})
+    score_interval = _Interval(ScoreInterval, required=True, allow_none=True, metadata={
+        "description": "The 90% interval of the pitch's score (0-1 scale, as `combined`) from "
+                       "the same simulation: Dirichlet draws over its star counts with one "
+                       "pseudo-count per level (docs/verifying.md). Null when `p_top_k` is."})
     excluded = _JsonDict(
         keys=fields.String(validate=validate.OneOf(EXCLUSION_REASONS)), values=fields.Integer(),
         required=True, metadata={
@@ -124,9 +150,35 @@ class PanelAgreement(Schema):
     pitches_compared = fields.Integer(required=True)
 
 
+class CertaintyOut(Schema):
+    """What the entries' `p_top_k` and `score_interval` were computed from."""
+
+    draws = fields.Integer(required=True, metadata={
+        "description": "Draws simulated (2,000)."})
+    seed = fields.Integer(required=True, metadata={
+        "description": "The simulation's seed: the first 8 bytes, big-endian, of SHA-256 of "
+                       "`oix-certainty:<challenge id>:<record_sha256>`, an integer below "
+                       "2^64 (more than a JavaScript number holds exactly)."})
+    record_sha256 = fields.String(required=True, metadata={
+        "description": "SHA-256 of the rating record (ratings.jsonl) the figures come from."})
+    ratings_version = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The challenge's ratings version the figures were computed at."})
+    current = fields.Boolean(required=True, metadata={
+        "description": "False when the ratings changed since: the live ranking recomputes "
+                       "the figures at most once per CERTAINTY_REFRESH_SECONDS and serves "
+                       "the held ones until then (the other numbers are always current). "
+                       "Always true on a published shortlist."})
+
+
 class RankingOut(RankingSettings):
     m = fields.Float(required=True)
     panel_agreement = fields.Nested(PanelAgreement, required=True)
+    certainty = fields.Nested(CertaintyOut, required=True, allow_none=True, metadata={
+        "description": "How sure the ranking is: what the entries' `p_top_k` and "
+                       "`score_interval` were computed from. Null when there are no "
+                       "figures: with query overrides (method, panel_weight, min_ratings) "
+                       "nothing is simulated, and shortlists published before the figures "
+                       "existed have none."})
     entries = fields.List(fields.Nested(RankingEntry), required=True)
 
 

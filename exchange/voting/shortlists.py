@@ -38,6 +38,7 @@ def publish(user, challenge_id: int) -> Shortlist:
     challenge = challenges.get_for_officer(challenge_id, user, lock=True)
     tallies.lock_challenge(challenge.id)
     lifecycle.check_may_publish_shortlist(challenge)
+    version = tallies.version_of(challenge)
     # The challenge's tally row is locked, and every rating locks it first: the tallies
     # hold still.
     ranking = live_ranking.rank(challenge)
@@ -60,7 +61,7 @@ def publish(user, challenge_id: int) -> Shortlist:
                  changes=audit.changes({"status": challenge.status},
                                        {"status": "shortlisted"}))
     lifecycle.shortlist_published(challenge, now)
-    snapshots.seal(shortlist, challenge)
+    snapshots.seal(shortlist, challenge, ranking, version)
     try:
         db.session.commit()
     except IntegrityError:

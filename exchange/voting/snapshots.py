@@ -6,7 +6,9 @@ the outside verifier's (exchange/verify.py `canonical`): what the exchange seals
 construction what an auditor rebuilds. Fields added to the API later are not in it.
 
 Its SHA-256 is the snapshot's `sha256`; the Ed25519 signature (exchange/signing.py) is of
-the same bytes. `previous_sha256` is the `sha256` of the snapshot published just before on
+the same bytes. Snapshots sealed with how sure the ranking was (voting/certainty.py, seeded by
+the challenge and the record hash) carry those figures in their canonical form too; those
+sealed before keep the form they were signed in. `previous_sha256` is the `sha256` of the snapshot published just before on
 the whole exchange, GENESIS for the first: one chain, which a unique index keeps from
 forking when two challenges publish at once.
 """
@@ -21,7 +23,8 @@ from exchange import signing
 from exchange.challenges.models import Challenge
 from exchange.extensions import db
 from exchange.verify import GENESIS, canonical
-from exchange.voting import record
+from exchange.voting import live_ranking, record
+from exchange.voting.certainty import DRAWS
 from exchange.voting.models import Shortlist
 from exchange.voting.schemas import ShortlistOut
 
@@ -44,10 +47,26 @@ def _head() -> tuple[str, int | None]:
     return (latest.sha256, latest.challenge_id) if latest else (GENESIS, None)
 
 
-def seal(shortlist: Shortlist, challenge: Challenge) -> None:
-    """Hash the record the snapshot was computed from, chain it to the exchange's latest
-    snapshot, hash and sign its canonical JSON (in the publishing transaction)."""
+def add_certainty(shortlist: Shortlist, ranked: live_ranking.Ranking,
+                  version: int | None) -> None:
+    """Store how sure the ranking was, seeded by the challenge and the shortlist's record
+    hash, from the ranking it froze (its entries in the same order)."""
+    found = live_ranking.figures(shortlist.challenge_id, shortlist.record_sha256,
+                                 ranked.entries, ranked.settings, DRAWS)
+    shortlist.certainty_draws, shortlist.certainty_ratings_version = DRAWS, version
+    for entry in shortlist.entries:
+        figures = found[entry.pitch_id]
+        entry.p_top_k, entry.score_low, entry.score_high = (figures.p_top_k, figures.low,
+                                                            figures.high)
+
+
+def seal(shortlist: Shortlist, challenge: Challenge, ranked: live_ranking.Ranking,
+         version: int | None) -> None:
+    """Hash the record the snapshot was computed from, work out how sure the ranking was
+    from it, chain it to the exchange's latest snapshot, hash and sign its canonical JSON
+    (in the publishing transaction)."""
     shortlist.record_rows, shortlist.record_sha256 = record.digest(challenge)
+    add_certainty(shortlist, ranked, version)
     shortlist.previous_sha256, shortlist.previous_challenge_id = _head()
     db.session.flush()
     message = canonical(_body(shortlist))

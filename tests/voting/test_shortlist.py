@@ -57,12 +57,16 @@ def test_a_shortlist_stored_as_json_before_becomes_rows_and_back(app, voting, co
     """The migration turns each JSON snapshot into rows, old ones (published before fair
     votes: no `excluded`, no `integrity_flags`) read as counting every rating and raising
     no flag; the downgrade rebuilds the JSON."""
-    shown_later = ok(council.owner.post(f"/challenges/{voting}/shortlist"), 201) | {
-        "seal": None}  # snapshots stored as JSON were never sealed
-    # What the JSON held: no seal, and neither panel_agreement nor panel_gap, which the API
-    # works out from the stored numbers since.
-    published = {k: v for k, v in shown_later.items() if k not in ("seal", "panel_agreement")}
-    published["entries"] = [{k: v for k, v in entry.items() if k != "panel_gap"}
+    shown_now = ok(council.owner.post(f"/challenges/{voting}/shortlist"), 201)
+    # Snapshots stored as JSON were never sealed and carry no figures of certainty.
+    shown_later = shown_now | {"seal": None, "certainty": None, "entries": [
+        entry | {"p_top_k": None, "score_interval": None} for entry in shown_now["entries"]]}
+    # What the JSON held: none of those, and neither panel_agreement nor panel_gap, which
+    # the API works out from the stored numbers since.
+    published = {k: v for k, v in shown_later.items()
+                 if k not in ("seal", "panel_agreement", "certainty")}
+    published["entries"] = [{k: v for k, v in entry.items()
+                             if k not in ("panel_gap", "p_top_k", "score_interval")}
                             for entry in published["entries"]]
     url = _scratch_url()
     reset_schema(url)

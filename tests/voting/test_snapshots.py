@@ -7,10 +7,12 @@ import json
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from exchange import create_app
+from exchange import create_app, signing
 from exchange.extensions import db
+from exchange.verify import canonical
+from exchange.voting import snapshots
 from exchange.voting.models import Shortlist, ShortlistEntry
 from tests.conftest import TEST_SETTINGS
 from tests.factories import ok
@@ -25,9 +27,12 @@ TOP_KEYS = ("challenge_id", "method", "panel_weight", "min_ratings", "prior_weig
 
 
 def canonical_as_documented(body: dict) -> bytes:
-    """docs/verifying.md's recipe, written out again here from the served body."""
-    document = {key: body[key] for key in TOP_KEYS}
-    document["entries"] = [{key: e[key] for key in ENTRY_KEYS} for e in body["entries"]]
+    """docs/verifying.md's recipe, written out again here from the served body: the figures
+    of certainty only when the snapshot has them."""
+    sure = body.get("certainty") is not None
+    document = {key: body[key] for key in TOP_KEYS + (("certainty",) if sure else ())}
+    entry_keys = ENTRY_KEYS + (("p_top_k", "score_interval") if sure else ())
+    document["entries"] = [{key: e[key] for key in entry_keys} for e in body["entries"]]
     document["seal"] = {key: body["seal"][key] for key in
                         ("format", "previous_sha256", "previous_challenge_id",
                          "record_sha256", "record_rows")}
@@ -68,7 +73,8 @@ def test_a_published_snapshot_is_hashed_chained_and_signed(two, anon):
     (first_id, first), (_, second) = two
     for challenge_id, body in two:
         seal = body["seal"]
-        assert seal["format"] == "oix-snapshot/1"
+        assert seal["format"] == "oix-snapshot/2"
+        assert body["certainty"]["record_sha256"] == seal["record_sha256"]
         message = canonical_as_documented(body)
         assert seal["sha256"] == hashlib.sha256(message).hexdigest()
         key_of(anon, seal["key_id"]).verify(base64.b64decode(seal["signature"]), message)
@@ -84,14 +90,57 @@ def test_a_published_snapshot_is_hashed_chained_and_signed(two, anon):
     assert first["seal"]["record_rows"] == 2 and second["seal"]["record_rows"] == 1
 
 
-def test_a_changed_number_fails_the_signature(two, anon):
+@pytest.mark.parametrize("change", [
+    lambda body: body["entries"][0].update(S=body["entries"][0]["S"] + 1),
+    lambda body: body["entries"][0].update(p_top_k=body["entries"][0]["p_top_k"] / 2),
+    lambda body: body["entries"][0]["score_interval"].update(low=0.0),
+    lambda body: body["certainty"].update(ratings_version=0),
+    lambda body: body.update(certainty=None)])
+def test_a_changed_number_fails_the_signature(two, anon, change):
     _, (_, body) = two
     changed = json.loads(json.dumps(body))
-    changed["entries"][0]["S"] += 1
+    change(changed)
     public = key_of(anon, body["seal"]["key_id"])
     with pytest.raises(InvalidSignature):
         public.verify(base64.b64decode(body["seal"]["signature"]),
                       canonical_as_documented(changed))
+
+
+def seal_without_figures(app, challenge_id: int) -> None:
+    """Make the challenge's snapshot one sealed before there were figures of certainty: none
+    stored, and hashed and signed in the form of then."""
+    with app.app_context():
+        shortlist = db.session.scalar(select(Shortlist).filter_by(challenge_id=challenge_id))
+        shortlist.certainty_draws = shortlist.certainty_ratings_version = None
+        for entry in shortlist.entries:
+            entry.p_top_k = entry.score_low = entry.score_high = None
+        db.session.flush()
+        message = canonical(snapshots._body(shortlist))
+        shortlist.sha256 = snapshots.digest(message)
+        shortlist.key_id, shortlist.signature = signing.sign(message)
+        db.session.commit()
+
+
+def test_a_snapshot_sealed_before_the_figures_still_verifies_byte_for_byte(app, two, anon):
+    _, (second_id, _) = two
+    seal_without_figures(app, second_id)  # the chain's last: nothing names its hash
+    body = ok(anon.get(f"/challenges/{second_id}/shortlist"))
+    assert body["certainty"] is None and body["seal"]["format"] == "oix-snapshot/1"
+    assert {(e["p_top_k"], e["score_interval"]) for e in body["entries"]} == {(None, None)}
+    # The form of then, byte for byte: no key that did not exist yet.
+    old_form = {key: body[key] for key in TOP_KEYS} | {
+        "entries": [{key: e[key] for key in ENTRY_KEYS} for e in body["entries"]],
+        "seal": {key: body["seal"][key] for key in ("format", "previous_sha256",
+                                                    "previous_challenge_id", "record_sha256",
+                                                    "record_rows")}}
+    message = json.dumps(old_form, sort_keys=True, separators=(",", ":")).encode()
+    assert canonical(body) == message
+    assert body["seal"]["sha256"] == hashlib.sha256(message).hexdigest()
+    key_of(anon, body["seal"]["key_id"]).verify(base64.b64decode(body["seal"]["signature"]),
+                                                message)
+    result = verify_snapshots(app)
+    assert result.exit_code == 0, result.output
+    assert "All 2 sealed snapshot(s)" in result.output
 
 
 def test_verify_snapshots_passes_untouched_and_finds_each_alteration(app, two):
@@ -112,6 +161,20 @@ def test_verify_snapshots_passes_untouched_and_finds_each_alteration(app, two):
     assert "no longer matches its sha256" in result.output
     assert "signature does not verify" in result.output
     assert f"challenge {second_id} " not in result.output
+
+
+def test_verify_snapshots_finds_a_changed_figure_of_certainty(app, two):
+    (first_id, _), (second_id, _) = two
+    with app.app_context():
+        db.session.execute(update(ShortlistEntry).values(score_high=0.5)
+                           .where(ShortlistEntry.shortlist_id == db.session.query(
+                               Shortlist.id).filter_by(challenge_id=second_id)
+                               .scalar_subquery()))
+        db.session.commit()
+    result = verify_snapshots(app)
+    assert result.exit_code == 1
+    assert f"ALTERED challenge {second_id} " in result.output
+    assert f"challenge {first_id} " not in result.output
 
 
 def test_verify_snapshots_finds_a_rewritten_hash_and_a_broken_chain(app, two):

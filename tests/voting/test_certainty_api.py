@@ -1,0 +1,155 @@
+"""How sure the ranking is, through the API: the live ranking's figures and what they were
+computed from, held between refreshes, none for what-if overrides, and a published
+shortlist's figures exactly those simulated from its rating record."""
+import dataclasses
+import json
+
+import pytest
+
+from exchange import create_app
+from exchange.voting.certainty import DRAWS, Candidate, seed_of, simulate
+from tests.conftest import TEST_SETTINGS
+from tests.factories import ok
+
+SHORTLIST_SIZE = 2
+# Stars given to each of four pitches; the last has one rating, below min_ratings (2).
+STARS = ([5, 4, 5], [3, 4, 2], [1, 2, 4], [5])
+
+
+@pytest.fixture
+def rated(make, council, supplier_org):
+    """An open challenge, four pitches rated by four people, one pitch not eligible."""
+    challenge = make.challenge(council, "open", min_ratings=2,
+                               shortlist_size=SHORTLIST_SIZE)["id"]
+    pitches = [make.pitch(challenge, supplier_org)["id"] for _ in STARS]
+    raters = [make.user("rater") for _ in range(3)]
+    for pitch, stars in zip(pitches, STARS):
+        for person, given in zip(raters, stars):
+            ok(person.put(f"/pitches/{pitch}/rating", json={"stars": given}))
+    return {"challenge": challenge, "pitches": pitches, "raters": raters,
+            "path": f"/challenges/{challenge}/ranking"}
+
+
+def _from_record(anon, challenge_id: int, shortlist_size: int, order: list[int],
+                 eligible: dict) -> dict:
+    """simulate() on the challenge's rating record as served, seeded by its hash."""
+    record = anon.get(f"/challenges/{challenge_id}/ratings.jsonl").data
+    rows = [json.loads(line) for line in record.splitlines()]
+    public = {p: [0] * 5 for p in order}
+    for row in rows:
+        if row["counted"] and row["role"] == "public":
+            public[row["pitch_id"]][row["stars"] - 1] += 1
+    sha = ok(anon.get(f"/challenges/{challenge_id}/record"))["sha256"]
+    found = simulate([Candidate(p, tuple(public[p]), eligible=eligible[p]) for p in order],
+                     shortlist_size=shortlist_size, panel_weight=0.0,
+                     seed=seed_of(challenge_id, sha))
+    return {"sha256": sha, "figures": found}
+
+
+def test_the_live_figures_add_up_to_the_shortlist_and_hold_their_bounds(rated, anon):
+    body = ok(anon.get(rated["path"]))
+    entries = body["entries"]
+    eligible = [e for e in entries if e["eligible"]]
+    assert len(eligible) == 3
+    # Every draw shortlists exactly two of the three eligible pitches.
+    assert abs(sum(e["p_top_k"] for e in eligible) - SHORTLIST_SIZE) < 1e-9
+    assert [e["p_top_k"] for e in entries if not e["eligible"]] == [0.0]
+    for entry in entries:
+        interval = entry["score_interval"]
+        assert 0 <= interval["low"] <= interval["high"] <= 1
+        assert 0 <= entry["p_top_k"] <= 1
+    record = ok(anon.get(f"/challenges/{rated['challenge']}/record"))
+    assert body["certainty"] == {
+        "draws": DRAWS, "seed": seed_of(rated["challenge"], record["sha256"]),
+        "record_sha256": record["sha256"], "ratings_version": body["certainty"][
+            "ratings_version"], "current": True}
+    # Exactly simulate() on the record, in ranking order.
+    expected = _from_record(anon, rated["challenge"], SHORTLIST_SIZE,
+                            [e["pitch_id"] for e in entries],
+                            {e["pitch_id"]: e["eligible"] for e in entries})["figures"]
+    assert [(e["p_top_k"], e["score_interval"]) for e in entries] == [
+        (expected[e["pitch_id"]].p_top_k, {"low": expected[e["pitch_id"]].low,
+                                          "high": expected[e["pitch_id"]].high})
+        for e in entries]
+
+
+def test_two_servers_give_the_same_figures_and_the_same_tag(app, rated, anon):
+    other = create_app(dict(TEST_SETTINGS)).test_client()
+    here = anon.get(rated["path"])
+    there = other.get("/api/v1" + rated["path"])
+    assert there.get_json() == here.get_json()
+    assert there.headers["ETag"] == here.headers["ETag"]
+
+
+def test_what_if_overrides_compute_no_figures(rated, anon):
+    for query in ("?method=mean", "?panel_weight=0.5", "?min_ratings=1"):
+        body = ok(anon.get(rated["path"] + query))
+        assert body["certainty"] is None
+        assert {(e["p_top_k"], e["score_interval"]) for e in body["entries"]} == {(None, None)}
+    assert ok(anon.get(rated["path"]))["certainty"]["current"] is True
+
+
+def test_held_figures_are_served_marked_not_current_until_they_are_due(app, rated, make):
+    holding = create_app(TEST_SETTINGS | {"CERTAINTY_REFRESH_SECONDS": 3600}).test_client()
+    path = "/api/v1" + rated["path"]
+    first = holding.get(path)
+    before = first.get_json()
+    assert before["certainty"]["current"] is True
+    version = before["certainty"]["ratings_version"]
+
+    last = rated["pitches"][-1]  # a second rating makes the last pitch eligible
+    ok(make.user("late").put(f"/pitches/{last}/rating", json={"stars": 5}))
+    held = holding.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert held.status_code == 200 and held.headers["ETag"] != first.headers["ETag"]
+    body = held.get_json()
+    # The other numbers are current; the figures are the held ones, and say so.
+    assert next(e for e in body["entries"] if e["pitch_id"] == last)["n"] == 2
+    assert body["certainty"] == before["certainty"] | {"current": False}
+    assert {e["pitch_id"]: (e["p_top_k"], e["score_interval"]) for e in body["entries"]} == {
+        e["pitch_id"]: (e["p_top_k"], e["score_interval"]) for e in before["entries"]}
+
+    # Once they are older than the refresh interval, the next request recomputes them.
+    cache = holding.application.extensions["certainty"]
+    cache[rated["challenge"]] = dataclasses.replace(
+        cache[rated["challenge"]], computed_at=cache[rated["challenge"]].computed_at - 7200)
+    fresh = holding.get(path).get_json()
+    assert fresh["certainty"]["current"] is True
+    assert fresh["certainty"]["ratings_version"] > version
+    eligible = [e for e in fresh["entries"] if e["eligible"]]
+    assert len(eligible) == 4
+    assert abs(sum(e["p_top_k"] for e in eligible) - SHORTLIST_SIZE) < 1e-9
+
+
+def test_with_no_refresh_interval_every_change_recomputes(rated, anon, make):
+    before = ok(anon.get(rated["path"]))["certainty"]
+    ok(make.user("late").put(f"/pitches/{rated['pitches'][0]}/rating", json={"stars": 1}))
+    after = ok(anon.get(rated["path"]))["certainty"]
+    assert after["current"] is True
+    assert after["ratings_version"] > before["ratings_version"]
+    assert after["record_sha256"] != before["record_sha256"]
+    assert after["seed"] == seed_of(rated["challenge"], after["record_sha256"])
+
+
+def test_a_published_shortlist_carries_the_figures_simulated_from_its_record(
+        rated, council, make, anon):
+    make.move(council, rated["challenge"], "voting")
+    live = ok(anon.get(rated["path"]))
+    published = ok(council.owner.post(f"/challenges/{rated['challenge']}/shortlist"), 201)
+    entries = published["entries"]
+    expected = _from_record(anon, rated["challenge"], SHORTLIST_SIZE,
+                            [e["pitch_id"] for e in entries],
+                            {e["pitch_id"]: e["eligible"] for e in entries})
+    assert published["certainty"] == {
+        "draws": DRAWS, "seed": seed_of(rated["challenge"], expected["sha256"]),
+        "record_sha256": expected["sha256"], "ratings_version": live["certainty"][
+            "ratings_version"], "current": True}
+    assert published["seal"]["record_sha256"] == expected["sha256"]
+    assert published["seal"]["format"] == "oix-snapshot/2"
+    for entry in entries:
+        figures = expected["figures"][entry["pitch_id"]]
+        assert entry["p_top_k"] == figures.p_top_k
+        assert entry["score_interval"] == {"low": figures.low, "high": figures.high}
+    # The live ranking just before showed the same figures, from the same record.
+    assert [(e["p_top_k"], e["score_interval"]) for e in live["entries"]] == [
+        (e["p_top_k"], e["score_interval"]) for e in entries]
+    assert ok(anon.get(f"/challenges/{rated['challenge']}/shortlist")) == published
