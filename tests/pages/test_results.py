@@ -8,6 +8,7 @@ The challenge of these tests, worked by hand (bayesian, C = 5, min_ratings 2, 1 
   m = 23 / 6 = 3.8333; Tidy Streets (5·3.8333 + 14) / 8 = 4.1458, score 0.78646, rank 1;
   Quiet Bins (5·3.8333 + 5) / 7 = 3.4524, score 0.61310, rank 2.
 """
+import json
 import re
 from html.parser import HTMLParser
 from itertools import pairwise
@@ -252,6 +253,10 @@ def test_in_chromium_every_number_on_the_page_is_the_apis(app, make, council, ra
             assert shown["text"] == _as_shown(entry[field], places), (field, entry)
             assert shown["value"] == ("null" if entry[field] is None else repr(entry[field])), \
                 (field, entry)
+        # How sure: the chance of a place and the 90% interval, as the API computed them.
+        assert entry["p_top_k"] is not None or not entry["eligible"]
+        assert row["cells"]["p_top_k"]["value"] == json.dumps(entry["p_top_k"])
+        assert json.loads(row["cells"]["score_interval"]["value"]) == entry["score_interval"]
         assert row["bars"] == entry["histogram"]
         assert row["excluded"] == entry["excluded"]
         assert row["cells"]["integrity_flags"]["value"] == " ".join(entry["integrity_flags"])
@@ -289,7 +294,21 @@ def test_the_simulations_figures_are_shown_when_the_ranking_has_them(app, rated)
     challenge, pitches = rated
     with app.test_request_context():
         shown = results_of(None, challenge)
-        assert "90% interval" not in render_template("results.html", **shown)
+        # The live ranking carries them: the page shows the API's figures.
+        assert shown["has_certainty"] and shown["ranking"]["certainty"] is not None
+        html = render_template("results.html", **shown)
+        assert "90% interval" in html
+        for entry in shown["entries"]:
+            if entry["p_top_k"] is not None:
+                assert cells(html)[entry["pitch_id"]]["p_top_k"]["value"] == \
+                    str(entry["p_top_k"])
+        # A ranking without them (a shortlist sealed before they existed): nothing shown.
+        bare = {**shown, "has_certainty": False,
+                "ranking": {**shown["ranking"], "certainty": None},
+                "entries": [{**entry, "p_top_k": None, "score_interval": None}
+                            for entry in shown["entries"]]}
+        assert "90% interval" not in render_template("results.html", **bare)
+        shown = bare
         top = shown["entries"][0]
         top["p_top_k"], top["score_interval"] = 0.4213, {"low": 0.25, "high": 0.75}
         shown["ranking"]["certainty"] = {"draws": 2000, "seed": 77, "record_sha256": "ab" * 32,
