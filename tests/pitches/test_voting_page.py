@@ -92,7 +92,7 @@ def test_a_changed_rating_shows_in_the_next_list(challenge, voted):
 
 
 def test_a_withdrawn_pitch_is_out_of_the_ranking(challenge, supplier_org, voted):
-    a, b, c, d = voted["ids"]
+    d = voted["ids"][3]
     ok(supplier_org.owner.post(f"/pitches/{d}/withdraw"))
     withdrawn = ok(voted["resident"].get(_path(challenge, status="withdrawn")))["items"]
     assert [(p["id"], p["rank"], p["score"], p["eligible"], p["excluded_reasons"],
@@ -170,3 +170,24 @@ def test_a_signed_in_page_costs_one_statement_more_for_3_and_30_pitches(
     # signed out: the challenge, the page's pitches, their tags; signed in, two more to
     # know the caller (as on every route) and one for my_rating of the whole page
     assert signed_out == 3 and of_ratings == 1 and signed_in == signed_out + 3
+
+
+def test_every_seeded_challenge_lists_by_score_as_it_ranks(quick_commits):
+    """Lambeth's budget challenge (1) listed 1, 4, 2, 3 and challenge 6 also disagreed with
+    their rankings; every challenge of the demo data now lists as it ranks."""
+    from seed import load
+    from tests.factories import Client
+
+    app = quick_commits
+    with app.app_context():
+        load()
+    anon = Client(app)
+    challenges = ok(anon.get("/challenges?limit=100"))["items"]
+    assert {1, 6} <= {challenge["id"] for challenge in challenges}
+    for challenge in challenges:
+        ranking = ok(anon.get(f"/challenges/{challenge['id']}/ranking"))["entries"]
+        listed = ok(anon.get(_path(challenge, limit=100)))["items"]
+        assert [p["id"] for p in listed] == [e["pitch_id"] for e in ranking], challenge["id"]
+        assert [p["rank"] for p in listed] == [e["rank"] for e in ranking]
+    assert [p["id"] for p in ok(anon.get("/challenges/1/pitches?sort=score"))["items"]] == [
+        1, 2, 3, 4]
