@@ -134,6 +134,8 @@ PITCH_OUT = {
     "shortlisted": True, "view_count": 1, "comment_count": 3,
     "submitted_at": SUBMITTED, "updated_at": SUBMITTED, "withdrawn_at": None,
     "tally": TALLY,
+    "rank": 1, "score": 0.8129251700680271, "eligible": True, "excluded_reasons": [],
+    "my_rating": None,
 }
 
 # Voting ----------------------------------------------------------------------------------

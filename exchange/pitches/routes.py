@@ -24,10 +24,11 @@ def submit_pitch(body, challenge_id):
 @blp.response(200, page_of(schemas.PitchOut))
 @blp.problems(404)
 def list_pitches(args, challenge_id):
-    """A challenge's pitches, each with its tally."""
+    """A challenge's pitches, each with its tally, its standing in the live ranking and the
+    caller's stars: one request draws a voting page."""
     challenge = challenges.get_visible(challenge_id, optional_user(), bare=True)
-    page = service.page_of_listing(challenge, args["status"], args["sort"], args["limit"],
-                                   args["cursor"])
+    page = service.page_of_listing(optional_user(), challenge, args["status"], args["sort"],
+                                   args["limit"], args["cursor"])
     return envelope(page), link_header(page)
 
 

@@ -17,7 +17,7 @@ from exchange.challenges.models import Challenge
 from exchange.extensions import db
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
-from exchange.voting import orders, policy, tallies
+from exchange.voting import live_ranking, orders, policy, tallies
 from exchange.voting.models import Rating
 
 
@@ -34,6 +34,8 @@ def connect() -> None:
     challenges.COUNTED_ORDERS["popular"] = orders.challenges_by_ratings
     pitches.COUNTED_ORDERS["most_rated"] = orders.pitches_by_ratings
     pitches.COUNTED_ORDERS["score"] = orders.pitches_by_score
+    pitches.STANDINGS.update({"of": live_ranking.standings, "with": live_ranking.with_standing,
+                              "of_row": live_ranking.standing_of_row})
 
 
 def challenge_created(_sender, *, challenge: Challenge, **_) -> None:
