@@ -63,10 +63,11 @@ def logout():
 
 @blp.get("/auth/me")
 @blp.signed_in
-@blp.response(200, schemas.MeOut)
+@blp.response(200, schemas.MeDetailOut)
 def me():
-    """The caller, with the organisations they belong to."""
-    return signed_in_user()
+    """The caller, with the organisations they belong to, the panels they sit on and the
+    invitations awaiting their answer."""
+    return service.me(signed_in_user())
 
 
 @blp.put("/auth/me/password")

@@ -165,6 +165,13 @@ def invitations_of(user: User, status: str | None):
     return statement
 
 
+def pending_invitations_section(_sender, *, user: User, **_) -> dict:
+    """GET /auth/me's `invitations`: those awaiting the caller's answer, oldest first (a
+    receiver of events.me_sections)."""
+    pending = invitations_of(user, "pending").order_by(Invitation.id)
+    return {"invitations": db.session.scalars(pending).all()}
+
+
 def _own_pending_invitation(user: User, invitation_id: int) -> Invitation:
     """The caller's invitation, locked with its organisation, still pending.
 
