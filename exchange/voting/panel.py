@@ -14,6 +14,7 @@ from exchange.challenges.models import Challenge
 from exchange.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.extensions import db
 from exchange.http.pagination import Page, SortKey, paginate
+from exchange.organisations.models import Organisation
 from exchange.organisations.policy import is_officer_in_sql, is_officer_of
 from exchange.pitches.models import Pitch
 from exchange.voting import tallies
@@ -47,10 +48,13 @@ def sits_on_panel_in_sql(user_id):
 def seats_of(user) -> list[dict]:
     """The panels `user` sits on, oldest challenge first, each with its council: one query.
     Every challenge of a council they are an officer of, and those they were invited onto."""
-    found = db.session.scalars(
-        select(Challenge).where(sits_on_panel_in_sql(user.id)).order_by(Challenge.id))
-    return [{"challenge_id": challenge.id, "title": challenge.title,
-             "status": challenge.status, "council": challenge.council} for challenge in found]
+    found = db.session.execute(
+        select(Challenge.id, Challenge.title, Challenge.status, Organisation.id.label("council_id"),
+               Organisation.name)
+        .join(Organisation, Organisation.id == Challenge.council_id)
+        .where(sits_on_panel_in_sql(user.id)).order_by(Challenge.id))
+    return [{"challenge_id": row.id, "title": row.title, "status": row.status,
+             "council": {"id": row.council_id, "name": row.name}} for row in found]
 
 
 def panels_section(_sender, *, user, **_) -> dict:
