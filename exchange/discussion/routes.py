@@ -13,9 +13,10 @@ blp = ExchangeBlueprint("discussion", __name__, description="Comments, flags, mo
 @blp.response(200, page_of(schemas.CommentOut))
 @blp.problems(404, 422)
 def list_comments(args, pitch_id):
-    """A pitch's comments, oldest first, replies carrying their `parent_id`; with
-    `view=thread`, top-level comments only, each with its replies nested under `replies`,
-    the page counting top-level comments."""
+    """A pitch's comments, oldest first, replies carrying their `parent_id`.
+
+    With `view=thread`, top-level comments only, each with its replies nested under
+    `replies`; the page and its cursor count top-level comments."""
     read = reading.threaded if args.get("view") == "thread" else reading.flat
     page = read(optional_user(), pitch_id, args["limit"], args["cursor"])
     return envelope(page), link_header(page)
