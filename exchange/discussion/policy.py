@@ -1,9 +1,9 @@
 """Who may write, change, flag and moderate comments."""
-from sqlalchemy import select, true
+from sqlalchemy import true
 
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges.models import Challenge
-from exchange.organisations.models import Membership, Organisation
+from exchange.organisations.policy import is_officer_in_sql
 
 
 def may_moderate(user, pitch) -> bool:
@@ -22,11 +22,7 @@ def may_moderate_in_sql(user_id, is_admin: bool):
     members of the owning council once it is verified (its officers)."""
     if is_admin:
         return true()
-    return (select(Membership.user_id)
-            .join(Organisation, Organisation.id == Membership.organisation_id)
-            .where(Membership.user_id == user_id, Membership.organisation_id == Challenge.council_id,
-                   Organisation.kind == "council", Organisation.status == "verified")
-            .exists())
+    return is_officer_in_sql(user_id, Challenge.council_id)
 
 
 def is_author(user, comment) -> bool:

@@ -8,6 +8,8 @@ BODY_MAX = 5000
 REASON_MAX = 500
 ACTIONS = ("hide", "restore")
 STATUSES = ("visible", "hidden")
+ROLES = ("officer", "supplier", "panel")
+VIEWS = ("thread",)
 
 
 class CommentPatch(Schema):
@@ -22,12 +24,24 @@ class CommentIn(CommentPatch):
                                                  "same pitch and not deleted."})
 
 
+class CommentAuthorOut(UserRef):
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True, metadata={
+        "description": "Whom the author speaks for, as of now: `officer` of the council that "
+                       "owns the challenge, `supplier` (a member of the pitch's supplier), "
+                       "`panel` (on the challenge's panel); in that order, empty for none."})
+
+
 class CommentOut(Schema):
     id = fields.Integer(required=True)
     pitch_id = fields.Integer(required=True)
     parent_id = fields.Integer(required=True, allow_none=True)
-    author = fields.Nested(UserRef, required=True, allow_none=True, metadata={
+    author = fields.Nested(CommentAuthorOut, required=True, allow_none=True, metadata={
         "description": "Null when withheld, or when the author's account is gone."})
+    flagged_by_me = fields.Boolean(required=True, metadata={
+        "description": "Whether the caller flagged it (false when signed out)."})
+    replies = fields.List(fields.Nested(lambda: CommentOut()), metadata={
+        "description": "With `view=thread` only: every reply to it, oldest first, each with "
+                       "its own `replies`."})
     body = fields.String(required=True, allow_none=True, metadata={
         "description": "Null when withheld."})
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
@@ -42,6 +56,12 @@ class CommentOut(Schema):
         "description": "Flags raised on the comment; shown to moderators only, else null."})
     created_at = UtcDateTime(required=True)
     edited_at = UtcDateTime(required=True, allow_none=True)
+
+
+class CommentListArgs(PageArgs):
+    view = fields.String(validate=validate.OneOf(VIEWS), metadata={
+        "description": "`thread`: top-level comments, each with its replies nested; the "
+                       "page size and cursor count top-level comments only."})
 
 
 class FlagIn(Schema):

@@ -32,6 +32,12 @@ USER_OUT = {"id": 2, "email": "officer@lambeth.example", "display_name": "Priya 
 MEMBERSHIP_OUT = {"organisation_id": 1, "organisation_name": "Lambeth Council",
                   "kind": "council", "organisation_status": "verified", "role": "owner"}
 ME_OUT = {**USER_OUT, "memberships": [MEMBERSHIP_OUT]}
+PANEL_SEAT_OUT = {"challenge_id": 1,
+                  "title": "Give residents a real say in where the budget cuts fall",
+                  "status": "shortlisted", "council": {"id": 1, "name": "Lambeth Council"}}
+# Priya sits on the panel of each Lambeth challenge as its officer; she has no invitation
+# to answer (see INVITATION_OUT for one).
+ME_DETAIL_OUT = {**ME_OUT, "panels": [PANEL_SEAT_OUT], "invitations": []}
 PASSWORD_CHANGE_IN = {"current_password": "exchange-demo",
                       "new_password": "a longer passphrase", "revoke_tokens": False}
 TOKEN_IN = {"name": "Lambeth budget dashboard"}
@@ -235,8 +241,8 @@ COMMENT_IN = {"body": "Would the answers be from the councillors themselves or f
 COMMENT_PATCH = {"body": COMMENT_IN["body"]}
 COMMENT_OUT = {
     "id": 1, "pitch_id": 1, "parent_id": None,
-    "author": {"id": 18, "display_name": "Amara Okoye"}, "body": COMMENT_IN["body"],
-    "status": "visible", "deleted": False, "withheld": False, "reply_count": 2,
+    "author": {"id": 18, "display_name": "Amara Okoye", "roles": []},
+    "flagged_by_me": False, "body": COMMENT_IN["body"], "status": "visible", "deleted": False, "withheld": False, "reply_count": 2,
     "flag_count": None, "created_at": "2026-10-08T18:40:00Z", "edited_at": None,
 }
 FLAG_IN = {"reason": "Names a member of staff who is not part of the discussion."}
@@ -347,6 +353,7 @@ RECORD_OUT = {"challenge_id": 1, "status": "shortlisted", "method": "bayesian",
 BY_SCHEMA = {
     "RegisterIn": REGISTER_IN, "LoginIn": LOGIN_IN, "UserOut": USER_OUT,
     "MembershipOut": MEMBERSHIP_OUT, "MeOut": ME_OUT, "PasswordChangeIn": PASSWORD_CHANGE_IN,
+    "MeDetailOut": ME_DETAIL_OUT, "PanelSeatOut": PANEL_SEAT_OUT,
     "TokenIn": TOKEN_IN,
     "TokenOut": TOKEN_OUT, "NewTokenOut": NEW_TOKEN_OUT, "CsrfOut": CSRF_OUT,
     "OrganisationIn": ORGANISATION_IN, "OrganisationOut": ORGANISATION_OUT,
@@ -367,6 +374,7 @@ BY_SCHEMA = {
     "CertaintyOut": CERTAINTY_OUT, "ScoreInterval": SCORE_INTERVAL,
     "PanelAgreement": RANKING_OUT["panel_agreement"],
     "CommentIn": COMMENT_IN, "CommentPatch": COMMENT_PATCH, "CommentOut": COMMENT_OUT,
+    "CommentAuthorOut": COMMENT_OUT["author"],
     "FlagIn": FLAG_IN, "FlagOut": FLAG_OUT, "ModerationIn": MODERATION_IN,
     "FlaggedCommentOut": FLAGGED_COMMENT_OUT, "FlagReasonOut": FLAGGED_COMMENT_OUT["reasons"][0],
     "AuditEventOut": AUDIT_EVENT_OUT, "ChallengeEventOut": CHALLENGE_EVENT_OUT,
