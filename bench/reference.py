@@ -307,7 +307,7 @@ def _rank(challenge, pitches: list) -> tuple[float, list[dict]]:
             "pitch_id": p["id"], "title": p["title"],
             "supplier": {"id": p["supplier_id"], "name": p["supplier_name"]},
             "submitted_at": _stamp(p["submitted_at"]), "rank": None,
-            "eligible": not reasons, "shortlisted": False, "excluded_reasons": reasons,
+            "eligible": not reasons, "would_be_shortlisted": False, "excluded_reasons": reasons,
             "n": n, "S": S, "mean": S / n if n else 0.0,
             "histogram": {str(k): p[f"public_{k}"] for k in range(1, 6)},
             "m": m, "C": C, "public_score": public, "panel_count": panel_n,
@@ -322,7 +322,7 @@ def _rank(challenge, pitches: list) -> tuple[float, list[dict]]:
         if entry["eligible"]:
             place += 1
             entry["rank"] = place
-            entry["shortlisted"] = place <= challenge["shortlist_size"]
+            entry["would_be_shortlisted"] = place <= challenge["shortlist_size"]
     return m, entries
 
 

@@ -48,6 +48,9 @@ def test_a_published_shortlist_keeps_typed_times_and_shows_exactly_what_was_rank
     ranking = ok(anon.get(f"/challenges/{voting}/ranking"))
     published = ok(council.owner.post(f"/challenges/{voting}/shortlist"), 201)
     assert published["published_at"].endswith("Z")
+    # What was ranked, the live `would_be_shortlisted` now the published `shortlisted`.
+    for entry in ranking["entries"]:
+        entry["shortlisted"] = entry.pop("would_be_shortlisted")
     assert published["entries"] == ranking["entries"]
     assert {k: v for k, v in published.items()
             if k not in ("published_at", "published_by", "shortlisted_pitch_ids", "seal")} == ranking
