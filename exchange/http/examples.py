@@ -94,6 +94,8 @@ CHALLENGE_OUT = {
     "pitch_count": 4, "rating_count": 42, "comment_count": 3, "view_count": 0,
     "created_at": "2026-09-15T09:00:00Z", "updated_at": PUBLISHED,
     "status_changed_at": PUBLISHED,
+    # Shortlisted, not closed yet: once closed it says "shortlisted" (or "cancelled").
+    "outcome": None,
 }
 STATUS_IN = {"status": "voting"}
 PANEL_IN = {"email": "expert@ageing-well.example"}
