@@ -56,8 +56,8 @@ SQL = {
         "SELECT c.id, c.council_id, o.name AS council_name, c.title, c.summary, c.description, "
         "c.status, c.deadline, c.shortlist_size, c.min_ratings, c.prior_weight, c.method, "
         "c.panel_weight, c.min_account_age_hours, c.pitch_count, ct.rating_count, "
-        "c.comment_count, c.view_count, c.created_at, c.updated_at, c.status_changed_at "
-        "FROM challenges c JOIN organisations o ON o.id = c.council_id "
+        "c.comment_count, c.view_count, c.created_at, c.updated_at, c.status_changed_at, "
+        "c.outcome FROM challenges c JOIN organisations o ON o.id = c.council_id "
         "JOIN challenge_tallies ct ON ct.challenge_id = c.id "
         "WHERE c.status != 'draft' ORDER BY c.created_at DESC, c.id DESC LIMIT :limit",
     "challenge_tags":
@@ -280,7 +280,7 @@ def _challenge(row, tags: list[str]) -> dict:
     out = {key: row[key] for key in (
         "id", "title", "summary", "description", "status", "shortlist_size", "min_ratings",
         "prior_weight", "method", "panel_weight", "min_account_age_hours", "pitch_count",
-        "rating_count", "comment_count", "view_count")}
+        "rating_count", "comment_count", "view_count", "outcome")}
     out.update(council={"id": row["council_id"], "name": row["council_name"]}, tags=tags,
                deadline=_stamp(row["deadline"]), created_at=_stamp(row["created_at"]),
                updated_at=_stamp(row["updated_at"]),
@@ -322,7 +322,7 @@ def _rank(challenge, pitches: list) -> tuple[float, list[dict]]:
             "pitch_id": p["id"], "title": p["title"],
             "supplier": {"id": p["supplier_id"], "name": p["supplier_name"]},
             "submitted_at": _stamp(p["submitted_at"]), "rank": None,
-            "eligible": not reasons, "shortlisted": False, "excluded_reasons": reasons,
+            "eligible": not reasons, "would_be_shortlisted": False, "excluded_reasons": reasons,
             "n": n, "S": S, "mean": S / n if n else 0.0,
             "histogram": {str(k): p[f"public_{k}"] for k in range(1, 6)},
             "m": m, "C": C, "public_score": public, "panel_count": panel_n,
@@ -337,7 +337,7 @@ def _rank(challenge, pitches: list) -> tuple[float, list[dict]]:
         if entry["eligible"]:
             place += 1
             entry["rank"] = place
-            entry["shortlisted"] = place <= challenge["shortlist_size"]
+            entry["would_be_shortlisted"] = place <= challenge["shortlist_size"]
     return m, entries
 
 

@@ -187,6 +187,7 @@ def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
     answers["MembershipOut"] = me["memberships"][0]
     answers["MemberOut"] = organisation["members"][1]
     answers["RankingEntry"] = answers["RankingOut"]["entries"][0]
+    answers["ShortlistEntryOut"] = answers["ShortlistOut"]["entries"][0]
     answers["Tally"] = answers["PitchOut"]["tally"]
     answers["TallyPart"] = answers["Tally"]["public"]
     answers["Summary"] = answers["ChallengeOut"]["council"]

@@ -100,6 +100,8 @@ CHALLENGE_OUT = {
     "pitch_count": 4, "rating_count": 42, "comment_count": 3, "view_count": 0,
     "created_at": "2026-09-15T09:00:00Z", "updated_at": PUBLISHED,
     "status_changed_at": PUBLISHED,
+    # Shortlisted, not closed yet: once closed it says "shortlisted" (or "cancelled").
+    "outcome": None,
 }
 STATUS_IN = {"status": "voting"}
 PANEL_IN = {"email": "expert@ageing-well.example"}
@@ -156,7 +158,7 @@ MEALS_M = 3.8205128205128207
 RANKING_ENTRY = {
     "pitch_id": 9, "title": "Meal-sharing circles run by neighbours",
     "supplier": {"id": 11, "name": "Quiet Riots"}, "submitted_at": SUBMITTED,
-    "rank": 1, "eligible": True, "shortlisted": True, "excluded_reasons": [],
+    "rank": 1, "eligible": True, "would_be_shortlisted": True, "excluded_reasons": [],
     "n": 17, "S": 69, "mean": 4.0588235294117645, "histogram": histogram(0, 3, 0, 7, 7),
     "m": MEALS_M, "C": 5.0, "public_score": 0.5897007098262422,
     "panel_count": 2, "panel_mean": 4.5, "panel_score": 0.875,
@@ -168,7 +170,7 @@ RANKING_ENTRY = {
 EXCLUDED_ENTRY = {
     "pitch_id": 11, "title": "A day on the round: a film with the drivers",
     "supplier": {"id": 12, "name": "Best Before Media"}, "submitted_at": SUBMITTED,
-    "rank": None, "eligible": False, "shortlisted": False,
+    "rank": None, "eligible": False, "would_be_shortlisted": False,
     "excluded_reasons": ["no_panel_rating"],
     "n": 8, "S": 26, "mean": 3.25, "histogram": histogram(0, 2, 2, 4, 0),
     "m": MEALS_M, "C": 5.0, "public_score": 0.2152125268244419,
@@ -217,6 +219,7 @@ SHORTLIST_OUT = {
         "integrity_flags": [], "p_top_k": 0.9995, "score_interval": SCORE_INTERVAL,
     }],
 }
+SHORTLIST_ENTRY_OUT = SHORTLIST_OUT["entries"][0]
 # Lambeth's integrity report: no pitch of the demo data goes past a threshold. Pitch 1 is
 # far from the rest of the challenge (0.58) but not past 0.7, and the demo's ratings were
 # all given within a few seconds, though never more than 20 to one pitch.
@@ -368,6 +371,7 @@ BY_SCHEMA = {
     "PitchIn": PITCH_IN, "PitchPatch": PITCH_PATCH, "PitchOut": PITCH_OUT,
     "Tally": TALLY, "TallyPart": PUBLIC_TALLY, "Summary": LAMBETH, "UserRef": PRIYA,
     "RatingIn": RATING_IN, "RatingOut": RATING_OUT, "RankingEntry": RANKING_ENTRY,
+    "ShortlistEntryOut": SHORTLIST_ENTRY_OUT,
     "RankingOut": RANKING_OUT, "ShortlistOut": SHORTLIST_OUT,
     "IntegrityRules": INTEGRITY_RULES, "IntegrityPitch": INTEGRITY_PITCH,
     "IntegrityOut": INTEGRITY_OUT, "RecordOut": RECORD_OUT, "RecordPitch": RECORD_PITCH, "SealOut": SEAL_OUT,

@@ -38,8 +38,9 @@ from exchange.voting.ranking import Entry, Settings
 @dataclass(slots=True)
 class RankedPitch:
     """One pitch's place in the live ranking with its working, under the names the wire
-    format (voting/schemas.py RankingEntry) and a stored ShortlistEntry share. Plain
-    attributes, as the schema reads each of them for every pitch."""
+    format (voting/schemas.py EntryWorking) and a stored ShortlistEntry share; `shortlisted`
+    goes out as `would_be_shortlisted` until it is published. Plain attributes, as the
+    schema reads each of them for every pitch."""
 
     pitch_id: int
     title: str
