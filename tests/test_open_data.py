@@ -337,3 +337,20 @@ def test_export_memory_does_not_grow_with_the_ratings(app, make, council, suppli
     # (a dict entry each: bounded by a challenge's raters, not its ratings).
     print(f"peak {small} B at 1,200 ratings, {large} B at 12,000")
     assert large < small + 540 * 400, (small, large)
+
+
+def test_each_challenge_says_how_it_ended_as_the_api_does(app, exchange_world, anon,
+                                                        council, tmp_path):
+    for challenge in (exchange_world["published"], exchange_world["open"]):
+        ok(council.owner.post(f"/challenges/{challenge}/status", json={"status": "closed"}))
+    folder = tmp_path / "open-data"
+    _export(app, folder)
+    rows = {int(row["id"]): row for row in _csv(folder, "challenges")}
+    assert rows[exchange_world["published"]]["outcome"] == "shortlisted"
+    assert rows[exchange_world["open"]]["outcome"] == "cancelled"
+    for challenge_id, row in rows.items():
+        outcome = ok(anon.get(f"/challenges/{challenge_id}"))["outcome"]
+        assert row["outcome"] == (outcome or "")
+    assert {row["id"]: row["outcome"] for row in _json(folder, "challenges")} == {
+        challenge_id: ok(anon.get(f"/challenges/{challenge_id}"))["outcome"]
+        for challenge_id in rows}

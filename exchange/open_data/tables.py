@@ -108,6 +108,9 @@ CHALLENGE_FIELDS = (
     Field("description", "string", "Full description."),
     Field("status", "string", "Where it is in its life (never a draft here).", True,
           ("open", "voting", "shortlisted", "closed")),
+    Field("outcome", "string", "How a closed challenge ended: shortlisted (a shortlist was "
+          "published) or cancelled; empty on other statuses.", False,
+          ("cancelled", "shortlisted")),
     _time("deadline", "Deadline for pitches, if any", required=False),
     Field("tags", "string", "Tags, separated by spaces, in tag order (a list in the JSON)."),
     _count("shortlist_size", "How many pitches the shortlist holds."),
