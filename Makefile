@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-sqlite test-postgres fuzz bench bench-quick bench-checks lint clean openapi screenshots
+.PHONY: install run test test-sqlite test-postgres fuzz bench bench-quick bench-checks lint clean openapi screenshots client
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,7 +56,7 @@ lint: install
 	$(BIN)/python -m ruff check exchange tests seed bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache $(FRONTEND)/node_modules $(FRONTEND)/api.d.ts
 
 openapi: install
 	$(BIN)/flask --app wsgi openapi write --format=yaml openapi.yaml
@@ -64,3 +64,17 @@ openapi: install
 # The results page as the docs show it (docs/img), from the demo data in a throwaway database.
 screenshots: install
 	$(BIN)/python -m tests.pages.screenshots docs/img
+
+# The contract as a frontend sees it: TypeScript types generated from openapi.yaml
+# (openapi-typescript, pinned in docs/frontend/package-lock.json) and the example voting
+# page type-checked against them, so a change to the contract that breaks a page fails here.
+FRONTEND := docs/frontend
+NPM_STAMP := $(FRONTEND)/node_modules/.installed-stamp
+
+$(NPM_STAMP): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
+
+client: $(NPM_STAMP)
+	cd $(FRONTEND) && ./node_modules/.bin/openapi-typescript ../../openapi.yaml --output api.d.ts --silent
+	cd $(FRONTEND) && ./node_modules/.bin/tsc --noEmit -p .
