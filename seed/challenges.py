@@ -1,13 +1,15 @@
-"""Demo challenges, each with its pitches, the ratings they get and a few comments.
+"""Demo challenges, each with its pitches and the ratings they get.
 
-A challenge is taken from draft to its `status`, step by step, through the services:
-`closed` with `cancelled` goes straight from open to closed, plain `closed` goes through
-a published shortlist first. `deadline_days` is counted from the day the data is loaded.
+A challenge is taken from draft to its `status`, step by step, through the services, at
+the moments `days_ago` gives for each status it reaches (`posted`: created as a draft;
+seed/timeline.py places the rest). `closed` without `shortlisted` among them goes straight
+from open to closed (cancelled); a closed challenge with `shortlisted` went through a
+published shortlist first. `deadline_days` is counted from the day the data is loaded.
 
 A pitch's `public` is (number of residents rating it, the mean they lean to): the stars
 are drawn from a fixed seed, so every load gives the same ratings. `panel` maps panel
-members (officers of the council, invited experts) to their stars. People in comments
-are emails, or the handles of residents in seed/people.py.
+members (officers of the council, invited experts) to their stars. Comments are in
+seed/comments.py.
 """
 
 CHALLENGES = [
@@ -25,6 +27,7 @@ CHALLENGES = [
         "tags": ["budget", "consultation", "engagement"], "deadline_days": -20,
         "settings": {"shortlist_size": 2},
         "status": "shortlisted",
+        "days_ago": {"posted": 58, "open": 56, "voting": 20, "shortlisted": 16},
         "pitches": [
             {"supplier": "Yoosk", "by": "team@yoosk.example",
              "title": "Budget Q&A: residents ask, cabinet members answer in public",
@@ -37,17 +40,7 @@ CHALLENGES = [
                                                   "unlimited campaigns.",
              "video_url": "https://video.example/yoosk/budget-qa",
              "tags": ["q-and-a", "transparency"], "public": (16, 4.3),
-             "panel": {"officer@lambeth.example": 4, "digital@lambeth.example": 5},
-             "comments": [
-                 {"key": "q1", "by": "amara.okoye",
-                  "body": "Would the answers be from the councillors themselves or from "
-                          "officers writing for them?"},
-                 {"reply_to": "q1", "by": "team@yoosk.example",
-                  "body": "From the cabinet member, signed by them. Officers can help draft, "
-                          "but the name on the answer is the person accountable."},
-                 {"reply_to": "q1", "by": "bill.turner",
-                  "body": "That is what makes it worth my time. Rated it five."},
-             ]},
+             "panel": {"officer@lambeth.example": 4, "digital@lambeth.example": 5}},
             {"supplier": "Debatewise", "by": "team@debatewise.example",
              "title": "The budget debate: every option with its best arguments for and against",
              "summary": "Each saving on the table becomes a debate page residents add "
@@ -91,6 +84,7 @@ CHALLENGES = [
         "tags": ["emergencies", "flooding", "alerts"], "deadline_days": -35,
         "settings": {"shortlist_size": 2, "method": "stars"},
         "status": "shortlisted",
+        "days_ago": {"posted": 66, "open": 63, "voting": 35, "shortlisted": 30},
         "pitches": [
             {"supplier": "GovDelivery", "by": "team@govdelivery.example",
              "title": "Street-level flood alerts by text and email",
@@ -127,6 +121,7 @@ CHALLENGES = [
         "tags": ["older-people", "social-care", "rural"], "deadline_days": 6,
         "settings": {"panel_weight": 0.3, "shortlist_size": 3},
         "status": "voting", "panel": ["expert@ageing-well.example"],
+        "days_ago": {"posted": 44, "open": 42, "voting": 9},
         "pitches": [
             {"supplier": "Quiet Riots", "by": "team@quietriots.example",
              "title": "Meal-sharing circles run by neighbours",
@@ -139,19 +134,7 @@ CHALLENGES = [
                                                   "coordinator in two districts.",
              "video_url": "https://video.example/quietriots/meal-circles",
              "tags": ["volunteering", "loneliness"], "public": (17, 4.4),
-             "panel": {"officer@devon.example": 4, "expert@ageing-well.example": 5},
-             "comments": [
-                 {"key": "c1", "by": "eileen.murphy",
-                  "body": "My mother would love this. The driver now has two minutes per "
-                          "stop; she waits all morning for them."},
-                 {"key": "c2", "reply_to": "c1", "by": "team@quietriots.example",
-                  "body": "That is exactly the gap. Our cooks stay at least half an hour."},
-                 {"reply_to": "c2", "by": "harry.lewis",
-                  "body": "Who checks the kitchens of the volunteers, though?"},
-                 {"by": "officer@devon.example",
-                  "body": "Food hygiene would be a condition of any pilot; we would want to "
-                          "see how you handle it."},
-             ]},
+             "panel": {"officer@devon.example": 4, "expert@ageing-well.example": 5}},
             {"supplier": "Yoosk", "by": "team@yoosk.example",
              "title": "Ask the people who use the service what it should be",
              "summary": "A six-week open conversation with current users, families and "
@@ -187,6 +170,7 @@ CHALLENGES = [
         "tags": ["collaboration", "open-data", "knowledge-sharing"], "deadline_days": 12,
         "settings": {"method": "wilson", "min_ratings": 4},
         "status": "voting", "panel": ["expert@localgov-digital.example"],
+        "days_ago": {"posted": 38, "open": 36, "voting": 7},
         "pitches": [
             {"supplier": "Debatewise", "by": "team@debatewise.example",
              "title": "What-works library with open discussion of every case",
@@ -224,6 +208,7 @@ CHALLENGES = [
         "tags": ["young-people", "consultation", "youth-services"], "deadline_days": 9,
         "settings": {"min_ratings": 5},
         "status": "voting",
+        "days_ago": {"posted": 33, "open": 31, "voting": 5},
         "pitches": [
             {"supplier": "Best Before Media", "by": "team@bestbeforemedia.example",
              "title": "Young reporters: teenagers film what youth services mean to them",
@@ -232,14 +217,7 @@ CHALLENGES = [
              "pricing": "paid", "price_note": "£9,500 including training and kit.",
              "video_url": "https://video.example/bestbefore/young-reporters",
              "tags": ["video", "peer-research"], "public": (15, 4.5),
-             "panel": {"digital@lambeth.example": 5},
-             "comments": [
-                 {"key": "y1", "by": "tess.harper",
-                  "body": "My son did something like this at school and still talks about "
-                          "it. Much better than a form."},
-                 {"reply_to": "y1", "by": "jamal.ahmed",
-                  "body": "Agreed, as long as the films are not just the confident kids."},
-             ]},
+             "panel": {"digital@lambeth.example": 5}},
             {"supplier": "Debatewise", "by": "team@debatewise.example",
              "title": "Schools debate league on the future of youth services",
              "summary": "Every secondary school debates the options; the winning arguments "
@@ -266,6 +244,7 @@ CHALLENGES = [
                        "come to things, and ways to know whether we made a difference.",
         "tags": ["loneliness", "older-people", "wellbeing"], "deadline_days": 24,
         "status": "open",
+        "days_ago": {"posted": 23, "open": 22},
         "pitches": [
             {"supplier": "Quiet Riots", "by": "team@quietriots.example",
              "title": "The Barnet conversation: a campaign to knock on one more door",
@@ -274,15 +253,7 @@ CHALLENGES = [
              "pricing": "freemium", "price_note": "Campaign kit free; £5,000 for a "
                                                   "year's support.",
              "video_url": "https://video.example/quietriots/one-more-door",
-             "tags": ["campaign", "neighbours"], "public": (9, 4.2),
-             "comments": [
-                 {"key": "l1", "by": "rosa.martinez",
-                  "body": "Lovely idea. How would you reach people who don't know their "
-                          "neighbours at all?"},
-                 {"reply_to": "l1", "by": "team@quietriots.example",
-                  "body": "Through pharmacies, GPs and the postal workers' union, who see "
-                          "those doors every day."},
-             ]},
+             "tags": ["campaign", "neighbours"], "public": (9, 4.2)},
             {"supplier": "GovDelivery", "by": "team@govdelivery.example",
              "title": "What's on near you: weekly texts for older residents",
              "summary": "A weekly text or letter listing clubs, lunches and lifts within a "
@@ -309,6 +280,7 @@ CHALLENGES = [
                        "community centres.",
         "tags": ["digital-inclusion", "skills", "libraries"], "deadline_days": 30,
         "status": "open",
+        "days_ago": {"posted": 16, "open": 15},
         "pitches": [
             {"supplier": "Yoosk", "by": "team@yoosk.example",
              "title": "Digital champions in every library",
@@ -336,6 +308,7 @@ CHALLENGES = [
                        "want simpler matching that still works for people without a "
                        "smartphone.",
         "status": "open",
+        "days_ago": {"posted": 6, "open": 5},
         "pitches": [
             {"supplier": "Uservoice", "by": "team@uservoice.example",
              "title": "Lift board: requests and offers in one place",
@@ -355,9 +328,10 @@ CHALLENGES = [
         "description": "The previous plan drew 600 responses from 1.5 million residents. "
                        "We want to reach commuters, young people and those who do not "
                        "drive, and to show them how their views shaped the plan.",
-        "tags": ["transport", "consultation", "planning"], "deadline_days": -90,
+        "tags": ["transport", "consultation", "planning"], "deadline_days": -48,
         "settings": {"shortlist_size": 2},
         "status": "closed",
+        "days_ago": {"posted": 70, "open": 68, "voting": 48, "shortlisted": 44, "closed": 40},
         "pitches": [
             {"supplier": "Debatewise", "by": "team@debatewise.example",
              "title": "Transport choices debate: roads, rail, buses and bikes",
@@ -386,7 +360,8 @@ CHALLENGES = [
         "description": "Cancelled: the ward grants budget was withdrawn in the autumn "
                        "budget. We will reopen this challenge if the funding returns.",
         "tags": ["participatory-budgeting", "grants"], "deadline_days": -15,
-        "status": "closed", "cancelled": True,
+        "status": "closed",
+        "days_ago": {"posted": 52, "open": 50, "closed": 15},
         "pitches": [
             {"supplier": "Uservoice", "by": "team@uservoice.example",
              "title": "Ward-by-ward grant voting",
@@ -404,6 +379,7 @@ CHALLENGES = [
                    "road.",
         "tags": ["highways", "reporting"], "deadline_days": 60,
         "status": "draft",
+        "days_ago": {"posted": 3},
     },
     {
         "council": "Lambeth Council", "by": "officer@lambeth.example",
@@ -412,5 +388,6 @@ CHALLENGES = [
                    "fall into arrears.",
         "tags": ["plain-english", "council-tax"], "deadline_days": None,
         "status": "draft",
+        "days_ago": {"posted": 1},
     },
 ]

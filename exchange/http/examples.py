@@ -97,7 +97,7 @@ CHALLENGE_PATCH = {"deadline": "2026-11-03T17:00:00Z", "shortlist_size": 2}
 CHALLENGE_OUT = {
     **{key: value for key, value in CHALLENGE_IN.items() if key != "council_id"},
     "id": 1, "council": LAMBETH, "status": "shortlisted",
-    "pitch_count": 4, "rating_count": 42, "comment_count": 3, "view_count": 0,
+    "pitch_count": 4, "rating_count": 42, "comment_count": 14, "view_count": 0,
     "created_at": "2026-09-15T09:00:00Z", "updated_at": PUBLISHED,
     "status_changed_at": PUBLISHED,
     # Shortlisted, not closed yet: once closed it says "shortlisted" (or "cancelled").
@@ -115,7 +115,7 @@ PANEL_CONFLICT_OUT = {"pitch_id": 12,
                       "declared_at": "2026-10-22T09:00:00Z", "declared_by": JOAN}
 PANEL_CONFLICTS_OUT = {"challenge_id": 3, "user": {**JOAN}, "conflicts": [PANEL_CONFLICT_OUT]}
 STATS_OUT = {"challenge_id": 1, "views": 0, "pitches": 4, "ratings": 42, "raters": 28,
-             "comments": 3, "panel_ratings": 4}
+             "comments": 14, "panel_ratings": 4}
 
 # Pitches ---------------------------------------------------------------------------------
 
@@ -221,14 +221,14 @@ SHORTLIST_OUT = {
 }
 SHORTLIST_ENTRY_OUT = SHORTLIST_OUT["entries"][0]
 # Lambeth's integrity report: no pitch of the demo data goes past a threshold. Pitch 1 is
-# far from the rest of the challenge (0.58) but not past 0.7, and the demo's ratings were
-# all given within a few seconds, though never more than 20 to one pitch.
+# far from the rest of the challenge (0.58) but not past 0.7, and its ratings came over
+# weeks, never two within ten minutes.
 INTEGRITY_RULES = {"burst_ratings": 20, "burst_minutes": 10, "new_account_share": 0.5,
                    "cluster_share": 0.5, "one_sided_distance": 0.7, "min_ratings": 10}
 INTEGRITY_PITCH = {
     "pitch_id": 1, "title": PITCH_IN["title"], "ratings": 16, "excluded": 0,
     "histogram": PUBLIC_TALLY["histogram"], "new_accounts": 0, "new_account_share": 0.0,
-    "busiest_window": 16, "busiest_window_start": "2026-10-21T19:15:00Z",
+    "busiest_window": 1, "busiest_window_start": "2026-10-21T19:15:00Z",
     "largest_cluster": 0, "largest_cluster_share": 0.0, "shared_networks": 0,
     "distance": 0.5817307692307692, "flags": [],
 }
