@@ -104,9 +104,11 @@ def _register_blueprints(api) -> None:
 
 def _connect_domain_events() -> None:
     """Higher domains' receivers of what lower ones announce (exchange/events.py)."""
+    from exchange import hints
     from exchange.voting import hooks
 
     hooks.connect()
+    hints.connect()
 
 
 def _register_models() -> None:

@@ -29,6 +29,38 @@ def may_moderate_in_sql(user_id, is_admin: bool):
             .exists())
 
 
+# Comments are taken until the challenge closes; a withdrawn pitch takes none.
+COMMENTS_WHILE = {"open", "voting", "shortlisted"}
+
+
+def open_for_comments(pitch_status: str, challenge_status: str) -> bool:
+    """The pitch is submitted and its challenge not closed: its discussion takes comments."""
+    return pitch_status == "submitted" and challenge_status in COMMENTS_WHILE
+
+
+def may_comment(user, pitch) -> bool:
+    """Anyone signed in, while the pitch's discussion is open (the hint `comment`)."""
+    return user is not None and open_for_comments(pitch.status, pitch.challenge.status)
+
+
+def is_live(comment) -> bool:
+    """Not deleted: a deleted comment keeps its place for its replies, and nothing more."""
+    return comment.deleted_at is None
+
+
+def hints(user, comment, *, discussion_open: bool, moderator: bool) -> dict:
+    """`can` of a comment for `user` (None: signed out, who may do none of it), from the
+    rules its routes enforce; `discussion_open`: `open_for_comments` of its pitch,
+    `moderator`: `may_moderate` of its pitch, both judged once for a page."""
+    live = user is not None and is_live(comment)
+    return {"edit": live and may_edit(user, comment) and comment.status == "visible"
+            and discussion_open,
+            "delete": live and may_delete(user, comment),
+            "flag": live and may_flag(user, comment),
+            "reply": live and discussion_open,
+            "moderate": live and moderator}
+
+
 def is_author(user, comment) -> bool:
     return user is not None and comment.author_id is not None and comment.author_id == user.id
 

@@ -37,8 +37,7 @@ from exchange.http.pagination import Page, SortKey, paginate
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
 
-# Comments are taken until the challenge closes; a withdrawn pitch takes none.
-COMMENTS_WHILE = {"open", "voting", "shortlisted"}
+COMMENTS_WHILE = policy.COMMENTS_WHILE
 
 THREAD_ORDER = [SortKey(Comment.id, False, lambda c: c.id)]
 
@@ -47,8 +46,9 @@ NO_SYNC = {"synchronize_session": False}
 
 # ---- reading --------------------------------------------------------------------------------
 
-def present(comment: Comment, *, moderator: bool) -> dict:
-    """A comment as the caller may see it: text and author withheld when deleted or hidden."""
+def present(comment: Comment, *, moderator: bool, can: dict) -> dict:
+    """A comment as the caller may see it: text and author withheld when deleted or hidden;
+    `can`: its hints for the caller (policy.hints)."""
     deleted = comment.deleted_at is not None
     withheld = deleted or (comment.status == "hidden" and not moderator)
     author = comment.author
@@ -61,6 +61,7 @@ def present(comment: Comment, *, moderator: bool) -> dict:
         "reply_count": comment.reply_count,
         "flag_count": comment.flag_count if moderator else None,
         "created_at": comment.created_at, "edited_at": comment.edited_at,
+        "can": can,
     }
 
 
@@ -72,7 +73,10 @@ def thread(user, pitch_id: int, limit: int, cursor: str | None) -> Page:
     statement = (select(Comment).where(Comment.pitch_id == pitch.id)
                  .options(lazyload(Comment.pitch)))
     page = paginate(statement, THREAD_ORDER, limit, cursor)
-    page.items = [present(comment, moderator=moderator) for comment in page.items]
+    discussion_open = policy.open_for_comments(pitch.status, pitch.challenge.status)
+    page.items = [present(comment, moderator=moderator, can=policy.hints(
+        user, comment, discussion_open=discussion_open, moderator=moderator))
+        for comment in page.items]
     return page
 
 
@@ -101,7 +105,11 @@ def _get_locked(comment_id: int, user) -> Comment:
 def _as_seen_by(user, comment: Comment) -> dict:
     """The comment freshly read after a change, as the caller sees it."""
     db.session.refresh(comment)
-    return present(comment, moderator=policy.may_moderate(user, comment.pitch))
+    pitch = comment.pitch
+    moderator = policy.may_moderate(user, pitch)
+    return present(comment, moderator=moderator, can=policy.hints(
+        user, comment, moderator=moderator,
+        discussion_open=policy.open_for_comments(pitch.status, pitch.challenge.status)))
 
 
 # ---- counters -------------------------------------------------------------------------------
@@ -151,6 +159,8 @@ def _is_shown(comment: Comment) -> bool:
 
 def _refuse_closed(pitch_status: str, challenge_status: str) -> None:
     """Conflict (409) unless the pitch is submitted and its challenge not closed."""
+    if policy.open_for_comments(pitch_status, challenge_status):
+        return
     if pitch_status != "submitted":
         raise Conflict("This pitch was withdrawn; its discussion is closed.")
     if challenge_status not in COMMENTS_WHILE:
@@ -292,9 +302,11 @@ def post(user, pitch_id: int, fields: dict) -> dict:
     # challenge's lock (and on SQLite the database's write lock) is held no longer than
     # the writes need. What was written is what the caller sees: nothing is read back.
     author = SimpleNamespace(id=user.id, display_name=user.display_name)
+    posted = SimpleNamespace(id=comment_id, **written, author=author)
+    # Judged before commit expires the author too; the insert took it: the discussion is open.
+    can = policy.hints(user, posted, discussion_open=True, moderator=bool(moderator))
     db.session.commit()
-    return present(SimpleNamespace(id=comment_id, **written, author=author),
-                   moderator=bool(moderator))
+    return present(posted, moderator=bool(moderator), can=can)
 
 
 def edit(user, comment_id: int, body: str) -> dict:
@@ -302,7 +314,7 @@ def edit(user, comment_id: int, body: str) -> dict:
     comment = _get_locked(comment_id, user)
     if not policy.may_edit(user, comment):
         raise NotAllowed("Only the author of a comment may edit it.")
-    if comment.deleted_at is not None:
+    if not policy.is_live(comment):
         raise Conflict("This comment was deleted.")
     if comment.status == "hidden":
         raise Conflict("This comment was hidden by a moderator; it cannot be edited.")
@@ -318,7 +330,7 @@ def delete(user, comment_id: int) -> None:
     comment = _get_locked(comment_id, user)
     if not policy.may_delete(user, comment):
         raise NotAllowed("Only the author of a comment, or an admin, may delete it.")
-    if comment.deleted_at is not None:
+    if not policy.is_live(comment):
         raise Conflict("This comment is already deleted.")
     if _is_shown(comment):
         count_shown(comment.pitch_id, comment.pitch.challenge_id, -1)
@@ -356,7 +368,7 @@ def flag(user, comment_id: int, reason: str) -> CommentFlag:
     comment = _get_locked(comment_id, user)
     if not policy.may_flag(user, comment):
         raise NotAllowed("You cannot flag your own comment.")
-    if comment.deleted_at is not None:
+    if not policy.is_live(comment):
         raise Conflict("This comment was deleted.")
     # The unique constraint decides who flagged first; no check-then-insert race.
     flag_id = db.session.execute(
@@ -384,7 +396,7 @@ def moderate(user, comment_id: int, action: str) -> dict:
         raise NotAllowed("Only officers of the challenge's council, and admins, moderate "
                          "its comments.")
     before, after, delta = MODERATION[action]
-    if comment.deleted_at is not None:
+    if not policy.is_live(comment):
         raise Conflict("This comment was deleted; there is nothing to moderate.")
     if comment.status != before:
         raise Conflict(f"This comment is already {comment.status}.")

@@ -24,7 +24,11 @@ from exchange.errors import PreconditionFailed
 
 UNTAGGED_FIELDS = {"view_count"}
 COUNT_FIELDS = {"tally", "comment_count", "pitch_count", "rating_count", "reply_count",
-                "flag_count"}
+                "flag_count",
+                # The caller's hints: in the half If-None-Match compares, so each caller's
+                # copy has its own tag, and not in the half If-Match compares, so an edit's
+                # precondition is about the resource, whoever sent it.
+                "can"}
 
 
 # Made once: json.dumps with these options builds a new encoder on every call.

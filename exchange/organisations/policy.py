@@ -28,6 +28,22 @@ def is_officer_of(user, council: Organisation) -> bool:
     return council.is_verified_council and is_member(user, council.id)
 
 
+def officer_council_ids(user) -> set[int]:
+    """The verified councils the user is an officer of, from their memberships (loaded
+    with the sign-in): the same rule as `is_officer_of`, with no council at hand."""
+    if user is None:
+        return set()
+    return {m.organisation_id for m in user.memberships
+            if m.organisation.is_verified_council}
+
+
+def supplier_ids_of(user) -> list[int]:
+    """The supplier organisations the user belongs to: those they may pitch for."""
+    if user is None:
+        return []
+    return [m.organisation_id for m in user.memberships if m.organisation.kind == "supplier"]
+
+
 def may_manage_members(user, organisation: Organisation) -> bool:
     """Owners invite and remove members. Admins do not: membership is the organisation's
     own business, by consent (an admin verifies councils and moderates, nothing more)."""

@@ -25,9 +25,11 @@ def submit_pitch(body, challenge_id):
 @blp.problems(404)
 def list_pitches(args, challenge_id):
     """A challenge's pitches, each with its tally."""
-    challenge = challenges.get_visible(challenge_id, optional_user(), bare=True)
+    user = optional_user()
+    challenge = challenges.get_visible(challenge_id, user, bare=True)
     page = service.page_of_listing(challenge, args["status"], args["sort"], args["limit"],
                                    args["cursor"])
+    service.with_hints(user, challenge, page.items)
     return envelope(page), link_header(page)
 
 
@@ -36,7 +38,10 @@ def list_pitches(args, challenge_id):
 @blp.problems(404)
 def get_pitch(pitch_id):
     """One pitch with its tally; counts a view of the pitch (not of its challenge)."""
-    return tagged_document(schemas.pitch_document(*service.view(optional_user(), pitch_id)))
+    user = optional_user()
+    values, tags = service.view(user, pitch_id)
+    return tagged_document(schemas.pitch_document(values, tags)
+                           | {"can": service.hints_of_shown(user, values)})
 
 
 @blp.patch("/pitches/<int:pitch_id>")

@@ -13,11 +13,13 @@ from tests.contract import recorded_statements
 from tests.factories import ok
 
 
-def _as_listed(app, pitch_id: int) -> bytes:
+def _as_listed(app, pitch_id: int, can: dict) -> bytes:
     """The pitch as the lists show it (rows read by `in_order`, dumped by PitchOut), in the
-    bytes the app writes for a JSON answer."""
+    bytes the app writes for a JSON answer (`can`: the caller's hints, tests/test_hints.py's
+    subject)."""
     with app.test_request_context():
         shown = service.in_order([pitch_id])[0]
+        shown.can = can
         return app.json.response(schemas.PitchOut().dump(shown)).get_data()
 
 
@@ -30,7 +32,7 @@ def _run(app, sql: str, **values) -> None:
 def _answers_as_listed(app, client, pitch_id: int) -> dict:
     response = client.get(f"/pitches/{pitch_id}")
     assert response.status_code == 200
-    assert response.get_data() == _as_listed(app, pitch_id)
+    assert response.get_data() == _as_listed(app, pitch_id, response.get_json()["can"])
     assert response.headers["ETag"] == etag_of(json.loads(response.get_data()))
     return response.get_json()
 
