@@ -94,6 +94,9 @@ CHALLENGE_OUT = {
     "pitch_count": 4, "rating_count": 42, "comment_count": 3, "view_count": 0,
     "created_at": "2026-09-15T09:00:00Z", "updated_at": PUBLISHED,
     "status_changed_at": PUBLISHED,
+    # As a signed-out reader gets it: nothing to offer.
+    "can": {"edit": False, "delete": False, "move_to": [], "publish_shortlist": False,
+            "submit_pitch": False, "manage_panel": False},
 }
 STATUS_IN = {"status": "voting"}
 PANEL_IN = {"email": "expert@ageing-well.example"}
@@ -134,6 +137,8 @@ PITCH_OUT = {
     "shortlisted": True, "view_count": 1, "comment_count": 3,
     "submitted_at": SUBMITTED, "updated_at": SUBMITTED, "withdrawn_at": None,
     "tally": TALLY,
+    # As a signed-out reader gets it: nothing to offer.
+    "can": {"edit": False, "withdraw": False, "rate": False, "comment": False},
 }
 
 # Voting ----------------------------------------------------------------------------------
@@ -236,6 +241,8 @@ COMMENT_OUT = {
     "author": {"id": 18, "display_name": "Amara Okoye"}, "body": COMMENT_IN["body"],
     "status": "visible", "deleted": False, "withheld": False, "reply_count": 2,
     "flag_count": None, "created_at": "2026-10-08T18:40:00Z", "edited_at": None,
+    # As a signed-out reader gets it: nothing to offer.
+    "can": {"edit": False, "delete": False, "flag": False, "reply": False, "moderate": False},
 }
 FLAG_IN = {"reason": "Names a member of staff who is not part of the discussion."}
 FLAG_OUT = {"id": 1, "comment_id": 1, "reason": FLAG_IN["reason"],
@@ -244,7 +251,11 @@ MODERATION_IN = {"action": "hide"}
 
 # The moderators' queue: the comment above, once flagged.
 FLAGGED_COMMENT_OUT = {
-    "comment": {**COMMENT_OUT, "flag_count": 1}, "flag_count": 1,
+    "comment": {**COMMENT_OUT, "flag_count": 1,
+                # As the council's officer sees it in their queue.
+                "can": {"edit": False, "delete": False, "flag": True, "reply": True,
+                        "moderate": True}},
+    "flag_count": 1,
     "reasons": [{"reason": FLAG_IN["reason"], "count": 1}],
     "last_flagged_at": "2026-10-09T08:00:00Z",
 }
@@ -353,10 +364,12 @@ BY_SCHEMA = {
     "InvitationOut": INVITATION_OUT, "MembershipPeriodOut": MEMBERSHIP_PERIOD_OUT,
     "ChallengeIn": CHALLENGE_IN, "ChallengePatch": CHALLENGE_PATCH,
     "ChallengeOut": CHALLENGE_OUT, "StatusIn": STATUS_IN, "PanelIn": PANEL_IN,
+    "ChallengeCan": CHALLENGE_OUT["can"],
     "PanelMemberOut": PANEL_MEMBER_OUT, "StatsOut": STATS_OUT,
     "ConflictsIn": CONFLICTS_IN, "PanelConflictOut": PANEL_CONFLICT_OUT,
     "PanelConflictsOut": PANEL_CONFLICTS_OUT,
     "PitchIn": PITCH_IN, "PitchPatch": PITCH_PATCH, "PitchOut": PITCH_OUT,
+    "PitchCan": PITCH_OUT["can"],
     "Tally": TALLY, "TallyPart": PUBLIC_TALLY, "Summary": LAMBETH, "UserRef": PRIYA,
     "RatingIn": RATING_IN, "RatingOut": RATING_OUT, "RankingEntry": RANKING_ENTRY,
     "RankingOut": RANKING_OUT, "ShortlistOut": SHORTLIST_OUT,
@@ -365,6 +378,7 @@ BY_SCHEMA = {
     "CertaintyOut": CERTAINTY_OUT, "ScoreInterval": SCORE_INTERVAL,
     "PanelAgreement": RANKING_OUT["panel_agreement"],
     "CommentIn": COMMENT_IN, "CommentPatch": COMMENT_PATCH, "CommentOut": COMMENT_OUT,
+    "CommentCan": COMMENT_OUT["can"],
     "FlagIn": FLAG_IN, "FlagOut": FLAG_OUT, "ModerationIn": MODERATION_IN,
     "FlaggedCommentOut": FLAGGED_COMMENT_OUT, "FlagReasonOut": FLAGGED_COMMENT_OUT["reasons"][0],
     "AuditEventOut": AUDIT_EVENT_OUT, "ChallengeEventOut": CHALLENGE_EVENT_OUT,

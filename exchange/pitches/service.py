@@ -21,6 +21,8 @@ from exchange.organisations.policy import is_member
 from exchange.pitches import policy
 from exchange.pitches.models import Pitch, PitchTag
 
+WITHDRAWABLE_WHILE = policy.WITHDRAWABLE_WHILE  # the seed reads it here
+
 
 def _visible(pitch_id: int, user):
     return (select(Pitch).join(Challenge, Challenge.id == Pitch.challenge_id)
