@@ -1,0 +1,228 @@
+"""Permission hints (`can`) say what the action would do: for every hint, every role and
+every stage of a challenge's life, the hint is true exactly when the action succeeds.
+
+The world is tests/who_may_world.py's: a council's challenge, a supplier's pitch, a comment
+by its author, an expert on the panel. Each role reads its hints, then tries each action
+on the world as built (Worlds puts it back whenever an action changed it), so each outcome
+is the action's own. A hint says nothing about bad input: each action is sent a valid body.
+"""
+import pytest
+from sqlalchemy import event
+
+from exchange import create_app
+from exchange.challenges.models import STATUSES
+from exchange.extensions import db
+from tests.conftest import TEST_SETTINGS, _clean
+from tests.contract import recorded_statements
+from tests.factories import ok
+from tests.who_may_world import STAGE_ORDER, Worlds
+
+# signed out; a resident; a member of another supplier; an officer of another council; the
+# owning council's officer; the pitch's supplier; the comment's author; the panel's expert;
+# an admin.
+ROLES = (None, "citizen", "supplier", "officer", "council_officer", "supplier_owner",
+         "author", "expert", "admin")
+NOTHING = {
+    "challenge": {"edit": False, "delete": False, "move_to": [], "publish_shortlist": False,
+                  "submit_pitch": False, "manage_panel": False},
+    "pitch": {"edit": False, "withdraw": False, "rate": False, "comment": False},
+    "comment": {"edit": False, "delete": False, "flag": False, "reply": False,
+                "moderate": False},
+}
+
+
+@pytest.fixture(scope="module")
+def worlds(migrated):
+    app = create_app(dict(TEST_SETTINGS))
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            # No fsync per commit: the test database is thrown away, and worlds commit often.
+            event.listen(db.engine, "connect",
+                         lambda connection, _record: connection.execute("PRAGMA synchronous=OFF"))
+    _clean(app)
+    yield Worlds(app)
+    _clean(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _supplier_of(client, world) -> int:
+    """A supplier the caller may pitch for, or (when none) the world's, which they may not."""
+    if client.token is None:
+        return world.ids["supplier_id"]
+    me = ok(client.get("/auth/me"))
+    for membership in me["memberships"]:
+        organisation = ok(client.get(f"/organisations/{membership['organisation_id']}"))
+        if organisation["kind"] == "supplier":
+            return organisation["id"]
+    return world.ids["supplier_id"]
+
+
+def _challenge_actions(world, client):
+    """Each challenge hint's action, as (hint, request) pairs; move_to once per status."""
+    cid = world.ids["challenge_id"]
+    pitch = {"title": "Another tool", "summary": "It helps.", "pricing": "free",
+             "supplier_id": _supplier_of(client, world)}
+    actions = [
+        ("edit", lambda c: c.patch(f"/challenges/{cid}", json={"title": "Renamed"})),
+        ("delete", lambda c: c.delete(f"/challenges/{cid}")),
+        ("publish_shortlist", lambda c: c.post(f"/challenges/{cid}/shortlist")),
+        ("submit_pitch", lambda c: c.post(f"/challenges/{cid}/pitches", json=pitch)),
+        ("manage_panel", lambda c: c.post(f"/challenges/{cid}/panel",
+                                          json={"user_id": world.people["newcomer"].id})),
+    ]
+    actions += [(("move_to", status), lambda c, status=status: c.post(
+        f"/challenges/{cid}/status", json={"status": status})) for status in STATUSES]
+    return actions
+
+
+def _pitch_actions(world):
+    pid = world.ids["pitch_id"]
+    return [
+        ("edit", lambda c: c.patch(f"/pitches/{pid}", json={"title": "Renamed"})),
+        ("withdraw", lambda c: c.post(f"/pitches/{pid}/withdraw")),
+        ("rate", lambda c: c.put(f"/pitches/{pid}/rating", json={"stars": 2})),
+        ("comment", lambda c: c.post(f"/pitches/{pid}/comments", json={"body": "Welsh?"})),
+    ]
+
+
+def _comment_actions(world):
+    pid, cid = world.ids["pitch_id"], world.ids["comment_id"]
+    return [
+        ("edit", lambda c: c.patch(f"/comments/{cid}", json={"body": "Rewritten"})),
+        ("delete", lambda c: c.delete(f"/comments/{cid}")),
+        ("flag", lambda c: c.post(f"/comments/{cid}/flags", json={"reason": "Off topic"})),
+        ("reply", lambda c: c.post(f"/pitches/{pid}/comments",
+                                   json={"body": "Yes", "parent_id": cid})),
+        ("moderate", lambda c: c.post(f"/comments/{cid}/moderation", json={"action": "hide"})),
+    ]
+
+
+def _hinted(can: dict, hint) -> bool:
+    if isinstance(hint, tuple):  # ("move_to", status)
+        return hint[1] in can["move_to"]
+    return can[hint]
+
+
+def _disagreements(worlds, stage, role, kind, can, actions) -> list[str]:
+    """The hints of `can` whose action's outcome says otherwise, each tried on the world
+    as built."""
+    wrong = []
+    for hint, act in actions:
+        world = worlds.at(stage)
+        status = act(world.client(role, worlds.app)).status_code
+        if status >= 500 or _hinted(can, hint) != (status < 300):
+            wrong.append(f"{kind} {hint}: hint {_hinted(can, hint)}, answer {status}")
+    return wrong
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "signed_out")
+@pytest.mark.parametrize("stage", STAGE_ORDER)
+def test_every_hint_says_what_its_action_does(worlds, stage, role):
+    world = worlds.at(stage)
+    client = world.client(role, worlds.app)
+    wrong = []
+    shown = client.get(f"/challenges/{world.ids['challenge_id']}")
+    if shown.status_code == 404:  # a draft, to someone not of its council: nothing to offer
+        assert stage == "draft"
+        return
+    can = ok(shown)["can"]
+    listed = ok(client.get("/challenges?limit=100"))["items"]
+    assert [item["can"] for item in listed if item["id"] == world.ids["challenge_id"]] == [can]
+    wrong += _disagreements(worlds, stage, role, "challenge", can,
+                            _challenge_actions(world, client))
+    if "pitch_id" in world.ids:
+        world = worlds.at(stage)
+        can = ok(client.get(f"/pitches/{world.ids['pitch_id']}"))["can"]
+        listed = ok(client.get(f"/challenges/{world.ids['challenge_id']}/pitches"))["items"]
+        assert [item["can"] for item in listed] == [can]
+        wrong += _disagreements(worlds, stage, role, "pitch", can, _pitch_actions(world))
+        world = worlds.at(stage)
+        comments = ok(client.get(f"/pitches/{world.ids['pitch_id']}/comments"))["items"]
+        wrong += _disagreements(worlds, stage, role, "comment", comments[0]["can"],
+                                _comment_actions(world))
+    assert wrong == []
+
+
+def test_signed_out_readers_are_offered_nothing(worlds):
+    world = worlds.at("open")
+    anon = world.client(None, worlds.app)
+    assert ok(anon.get(f"/challenges/{world.ids['challenge_id']}"))["can"] == \
+        NOTHING["challenge"]
+    assert ok(anon.get(f"/pitches/{world.ids['pitch_id']}"))["can"] == NOTHING["pitch"]
+    comments = ok(anon.get(f"/pitches/{world.ids['pitch_id']}/comments"))["items"]
+    assert comments[0]["can"] == NOTHING["comment"]
+
+
+def test_the_owners_hints_written_out(worlds):
+    """What each owner is offered on an open challenge, by hand from PRODUCT.md."""
+    world = worlds.at("open")
+    officer = world.client("council_officer", worlds.app)
+    assert ok(officer.get(f"/challenges/{world.ids['challenge_id']}"))["can"] == {
+        "edit": True, "delete": False, "move_to": ["closed", "voting"],
+        "publish_shortlist": False, "submit_pitch": False, "manage_panel": True}
+    supplier = world.client("supplier_owner", worlds.app)
+    assert ok(supplier.get(f"/pitches/{world.ids['pitch_id']}"))["can"] == {
+        "edit": True, "withdraw": True, "rate": False, "comment": True}
+    author = world.client("author", worlds.app)
+    comment = ok(author.get(f"/pitches/{world.ids['pitch_id']}/comments"))["items"][0]
+    assert comment["can"] == {"edit": True, "delete": True, "flag": False, "reply": True,
+                              "moderate": False}
+
+
+def test_each_caller_has_their_own_tag_and_their_own_304(worlds):
+    world = worlds.at("open")
+    path = f"/pitches/{world.ids['pitch_id']}"
+    supplier = world.client("supplier_owner", worlds.app)
+    citizen = world.client("citizen", worlds.app)
+    mine, theirs = supplier.get(path), citizen.get(path)
+    assert mine.get_json()["can"] != theirs.get_json()["can"]
+    assert mine.headers["ETag"] != theirs.headers["ETag"]
+    assert "private" in mine.headers["Cache-Control"]
+    assert {"Authorization", "Cookie"} <= set(mine.headers["Vary"].replace(" ", "").split(","))
+    assert supplier.get(path, headers={"If-None-Match": mine.headers["ETag"]}).status_code == 304
+    # The supplier's copy is not current for the citizen, whose hints differ.
+    assert citizen.get(path, headers={"If-None-Match": mine.headers["ETag"]}).status_code == 200
+    # An edit's precondition is about the pitch, whoever read it: the content half matches.
+    edited = supplier.patch(path, json={"title": "Renamed"},
+                            headers={"If-Match": mine.headers["ETag"]})
+    assert edited.status_code == 200
+    assert edited.get_json()["can"] == mine.get_json()["can"]
+
+
+def _statements(app, client, path) -> int:
+    with recorded_statements(app) as seen:
+        ok(client.get(path))
+    return len(seen)
+
+
+def test_hints_cost_no_statement_per_row(worlds):
+    """Hints are judged from what a page already reads: the caller's memberships, loaded
+    with the sign-in, and for a page of pitches one read of the organisations they
+    belonged to; a longer page runs no more statements than a shorter one."""
+    world = worlds.at("open")
+    app = worlds.app
+    cid, pid = world.ids["challenge_id"], world.ids["pitch_id"]
+    paths = {"challenges": "/challenges?limit={}",
+             "pitches": f"/challenges/{cid}/pitches?limit={{}}",
+             "comments": f"/pitches/{pid}/comments?limit={{}}"}
+    for role in ("council_officer", "supplier_owner", "citizen"):
+        client = world.client(role, app)
+        short = {name: _statements(app, client, path.format(1)) for name, path in paths.items()}
+        # More of everything: challenges, pitches, comments.
+        council = world.people["council_officer"]
+        owner = world.people["supplier_owner"]
+        for n in range(3):
+            ok(council.post("/challenges", json={"council_id": world.ids["council_id"],
+                                                 "title": f"More {n}"}), 201)
+            ok(owner.post(f"/challenges/{cid}/pitches", json={
+                "supplier_id": world.ids["supplier_id"], "title": f"Tool {n}",
+                "summary": "It helps.", "pricing": "free"}), 201)
+            ok(world.people["author"].post(f"/pitches/{pid}/comments",
+                                           json={"body": f"And {n}?"}), 201)
+        long = {name: _statements(app, client, path.format(100)) for name, path in paths.items()}
+        assert long == short, role
+        # A signed-in page of pitches reads the organisations the caller belonged to once.
+        signed_out = _statements(app, world.client(None, app), paths["pitches"].format(100))
+        assert long["pitches"] - signed_out <= 3, role
+        world = worlds.at("open")
