@@ -226,3 +226,22 @@ def test_hints_cost_no_statement_per_row(worlds):
         signed_out = _statements(app, world.client(None, app), paths["pitches"].format(100))
         assert long["pitches"] - signed_out <= 3, role
         world = worlds.at("open")
+
+
+def test_a_closed_challenge_offers_only_what_stays_allowed(worlds):
+    """Closed: nothing moves, nothing is edited or pitched or rated or discussed; an author
+    may still delete their comment, and a moderator hide it (by hand from PRODUCT.md)."""
+    world = worlds.at("shortlisted")
+    cid, pid = world.ids["challenge_id"], world.ids["pitch_id"]
+    officer = world.client("council_officer", worlds.app)
+    ok(officer.post(f"/challenges/{cid}/status", json={"status": "closed"}))
+    assert ok(officer.get(f"/challenges/{cid}"))["can"] == NOTHING["challenge"]
+    assert ok(officer.get(f"/pitches/{pid}"))["can"] == NOTHING["pitch"]
+    assert ok(officer.get(f"/pitches/{pid}/comments"))["items"][0]["can"] == {
+        **NOTHING["comment"], "flag": True, "moderate": True}
+    author = world.client("author", worlds.app)
+    assert ok(author.get(f"/pitches/{pid}/comments"))["items"][0]["can"] == {
+        **NOTHING["comment"], "delete": True}
+    assert author.patch(f"/comments/{world.ids['comment_id']}",
+                        json={"body": "Too late"}).status_code == 409
+    assert author.delete(f"/comments/{world.ids['comment_id']}").status_code == 204
