@@ -167,6 +167,8 @@ def challenges(world: dict):
                "created_at": BASE_TIME - timedelta(hours=i), "updated_at": BASE_TIME,
                "status_changed_at": BASE_TIME,
                "opened_at": None if status == "draft" else OPENED,
+               # No shortlist is generated: every closed challenge closed without one.
+               "outcome": "cancelled" if status == "closed" else None,
                "shortlist_size": 5, "min_ratings": 3, "prior_weight": 5.0,
                "method": "bayesian", "panel_weight": 0.0, "min_account_age_hours": 0,
                "network_salt": f"{challenge:032x}", "view_count": 0, "pitch_count": 0,

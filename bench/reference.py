@@ -56,8 +56,8 @@ SQL = {
         "SELECT c.id, c.council_id, o.name AS council_name, c.title, c.summary, c.description, "
         "c.status, c.deadline, c.shortlist_size, c.min_ratings, c.prior_weight, c.method, "
         "c.panel_weight, c.min_account_age_hours, c.pitch_count, ct.rating_count, "
-        "c.comment_count, c.view_count, c.created_at, c.updated_at, c.status_changed_at "
-        "FROM challenges c JOIN organisations o ON o.id = c.council_id "
+        "c.comment_count, c.view_count, c.created_at, c.updated_at, c.status_changed_at, "
+        "c.outcome FROM challenges c JOIN organisations o ON o.id = c.council_id "
         "JOIN challenge_tallies ct ON ct.challenge_id = c.id "
         "WHERE c.status != 'draft' ORDER BY c.created_at DESC, c.id DESC LIMIT :limit",
     "challenge_tags":
@@ -77,6 +77,8 @@ SQL = {
         "SELECT r.user_id, r.pitch_id, r.stars, r.is_panel, r.excluded_reason, r.updated_at "
         "FROM ratings r JOIN pitches p ON p.id = r.pitch_id WHERE p.challenge_id = :id "
         "ORDER BY r.pitch_id, r.id",
+    "my_stars":
+        "SELECT pitch_id, stars FROM ratings WHERE user_id = :user_id AND pitch_id IN :ids",
     "pitch_tags":
         "SELECT pitch_id, tag FROM pitch_tags WHERE pitch_id IN :ids ORDER BY tag",
     "pitch":
@@ -168,7 +170,7 @@ SQL = {
         "WHERE id = (SELECT challenge_id FROM pitches WHERE id = :pitch_id)",
     "add_pitch_comment": "UPDATE pitches SET comment_count = comment_count + 1 WHERE id = :pitch_id",
 }
-EXPANDING = {"challenge_tags", "pitch_tags"}
+EXPANDING = {"challenge_tags", "pitch_tags", "my_stars"}
 # ==== end of SQL =============================================================================
 
 API = "/api/v1"
@@ -247,7 +249,20 @@ def _tally(row) -> dict:
     return {"public": part("public"), "panel": part("panel")}
 
 
-def _pitch(row, tags: list[str], extra_views: int = 0) -> dict:
+# A pitch out of the live ranking (withdrawn), as the exchange shows it.
+NOT_RANKED = {"rank": None, "score": None, "eligible": False, "excluded_reasons": ["withdrawn"]}
+
+
+def _standing(entry: dict | None, my_rating: int | None) -> dict:
+    """A pitch's place in the ranking (an entry of _rank, None when not in it) and the
+    caller's stars."""
+    if entry is None:
+        return {**NOT_RANKED, "my_rating": my_rating}
+    return {"rank": entry["rank"], "score": entry["combined"], "eligible": entry["eligible"],
+            "excluded_reasons": entry["excluded_reasons"], "my_rating": my_rating}
+
+
+def _pitch(row, tags: list[str], standing: dict, extra_views: int = 0) -> dict:
     return {
         "id": row["id"], "challenge_id": row["challenge_id"],
         "supplier": {"id": row["supplier_id"], "name": row["supplier_name"]},
@@ -257,7 +272,7 @@ def _pitch(row, tags: list[str], extra_views: int = 0) -> dict:
         "shortlisted": bool(row["shortlisted"]), "view_count": row["view_count"] + extra_views,
         "comment_count": row["comment_count"], "submitted_at": _stamp(row["submitted_at"]),
         "updated_at": _stamp(row["updated_at"]), "withdrawn_at": _stamp(row["withdrawn_at"]),
-        "tally": _tally(row),
+        "tally": _tally(row), **standing,
     }
 
 
@@ -265,7 +280,7 @@ def _challenge(row, tags: list[str]) -> dict:
     out = {key: row[key] for key in (
         "id", "title", "summary", "description", "status", "shortlist_size", "min_ratings",
         "prior_weight", "method", "panel_weight", "min_account_age_hours", "pitch_count",
-        "rating_count", "comment_count", "view_count")}
+        "rating_count", "comment_count", "view_count", "outcome")}
     out.update(council={"id": row["council_id"], "name": row["council_name"]}, tags=tags,
                deadline=_stamp(row["deadline"]), created_at=_stamp(row["created_at"]),
                updated_at=_stamp(row["updated_at"]),
@@ -307,7 +322,7 @@ def _rank(challenge, pitches: list) -> tuple[float, list[dict]]:
             "pitch_id": p["id"], "title": p["title"],
             "supplier": {"id": p["supplier_id"], "name": p["supplier_name"]},
             "submitted_at": _stamp(p["submitted_at"]), "rank": None,
-            "eligible": not reasons, "shortlisted": False, "excluded_reasons": reasons,
+            "eligible": not reasons, "would_be_shortlisted": False, "excluded_reasons": reasons,
             "n": n, "S": S, "mean": S / n if n else 0.0,
             "histogram": {str(k): p[f"public_{k}"] for k in range(1, 6)},
             "m": m, "C": C, "public_score": public, "panel_count": panel_n,
@@ -322,7 +337,7 @@ def _rank(challenge, pitches: list) -> tuple[float, list[dict]]:
         if entry["eligible"]:
             place += 1
             entry["rank"] = place
-            entry["shortlisted"] = place <= challenge["shortlist_size"]
+            entry["would_be_shortlisted"] = place <= challenge["shortlist_size"]
     return m, entries
 
 
@@ -414,6 +429,13 @@ def create(url: str | None = None, certainty_refresh: float | None = None) -> Fl
         # Stored as SQLAlchemy's DateTime stores it, so the exchange reads it back.
         return value.isoformat(sep=" ", timespec="microseconds") if sqlite else value
 
+    def my_stars(connection, ids: list[int]) -> dict:
+        """The caller's stars on these pitches (none signed out)."""
+        user = signed_in(connection)
+        if user is None or not ids:
+            return {}
+        return dict(connection.execute(sql["my_stars"], {"user_id": user["id"], "ids": ids}).all())
+
     def tags_of(connection, name: str, key: str, ids: list[int]) -> dict:
         found = {i: [] for i in ids}
         if ids:
@@ -441,15 +463,18 @@ def create(url: str | None = None, certainty_refresh: float | None = None) -> Fl
             if challenge is None:
                 return problem(404, "No such challenge.")
             rows = connection.execute(sql["submitted_pitches"], {"id": challenge_id}).mappings().all()
-            _, entries = _rank(challenge, rows)
-            entries.sort(key=lambda e: (-e["combined"], -e["n"], e["_submitted"], e["pitch_id"]))
+            _, entries = _rank(challenge, rows)  # the list is in the ranking's order
             by_id = {r["id"]: r for r in rows}
-            page = [by_id[e["pitch_id"]] for e in entries[:PAGE]]
-            tags = tags_of(connection, "pitch_tags", "pitch_id", [r["id"] for r in page])
+            page = entries[:PAGE]
+            ids = [e["pitch_id"] for e in page]
+            tags = tags_of(connection, "pitch_tags", "pitch_id", ids)
+            mine = my_stars(connection, ids)
         last = entries[PAGE - 1] if len(entries) > PAGE else None
-        return jsonify({"items": [_pitch(r, tags[r["id"]]) for r in page],
-                        "next_cursor": _cursor([last["combined"], last["n"],
-                                                last["submitted_at"], last["pitch_id"]])
+        return jsonify({"items": [_pitch(by_id[e["pitch_id"]], tags[e["pitch_id"]],
+                                         _standing(e, mine.get(e["pitch_id"]))) for e in page],
+                        "next_cursor": _cursor([int(last["eligible"]), last["combined"],
+                                                last["n"], last["submitted_at"],
+                                                last["pitch_id"]])
                         if last else None})
 
     @app.get(f"{API}/challenges/<int:challenge_id>/ranking")
@@ -500,12 +525,20 @@ def create(url: str | None = None, certainty_refresh: float | None = None) -> Fl
             if row is None:
                 return problem(404, "No such pitch.")
             tags = tags_of(connection, "pitch_tags", "pitch_id", [pitch_id])[pitch_id]
+            entry = None
+            if row["status"] == "submitted":
+                challenge = connection.execute(sql["challenge"],
+                                               {"id": row["challenge_id"]}).mappings().first()
+                rows = connection.execute(sql["submitted_pitches"],
+                                          {"id": row["challenge_id"]}).mappings().all()
+                entry = next(e for e in _rank(challenge, rows)[1] if e["pitch_id"] == pitch_id)
+            standing = _standing(entry, my_stars(connection, [pitch_id]).get(pitch_id))
         unwritten, due = views.add(pitch_id, row["challenge_id"],
                                    datetime.now(UTC).timestamp())
         if due:
             flush_views()
             unwritten = 0  # written: a reread would show them; this answer already does
-        return jsonify(_pitch(row, tags, extra_views=unwritten if unwritten else 1))
+        return jsonify(_pitch(row, tags, standing, extra_views=unwritten if unwritten else 1))
 
     @app.put(f"{API}/pitches/<int:pitch_id>/rating")
     def rate(pitch_id):

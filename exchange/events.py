@@ -22,3 +22,7 @@ pitch_edited = _signals.signal("pitch-edited")
 panel_conflicts_changed = _signals.signal("panel-conflicts-changed")
 # challenge=, fields=: settings that decide which ratings count changed.
 challenge_settings_changed = _signals.signal("challenge-settings-changed")
+# user=: GET /auth/me is being answered; each receiver returns a dict of the sections its
+# domain adds to the account (the panels they sit on, their pending invitations), which
+# accounts, the lowest domain, cannot read itself.
+me_sections = _signals.signal("me-sections")

@@ -89,6 +89,8 @@ def test_the_ranking_has_the_same_scores_and_working(world):
     assert ours["m"] == theirs["m"]
     assert ours["panel_agreement"] == theirs["panel_agreement"]
     assert ours["certainty"] == theirs["certainty"] and ours["certainty"]["current"]
+    # Both say `would_be_shortlisted`: `shortlisted` is only the published fact.
+    assert [e["would_be_shortlisted"] for e in ours["entries"]].count(True) == 5
     for mine, other in zip(ours["entries"], theirs["entries"], strict=True):
         mine.pop("integrity_flags"), other.pop("integrity_flags")
         assert mine == other

@@ -191,6 +191,9 @@ def test_each_caller_has_their_own_tag_and_their_own_304(worlds):
 
 
 def _statements(app, client, path) -> int:
+    """Statements of a GET once caches are warm: the live ranking's order is read once
+    per ratings version, whatever asks for it first."""
+    ok(client.get(path))
     with recorded_statements(app) as seen:
         ok(client.get(path))
     return len(seen)
@@ -222,9 +225,10 @@ def test_hints_cost_no_statement_per_row(worlds):
                                            json={"body": f"And {n}?"}), 201)
         long = {name: _statements(app, client, path.format(100)) for name, path in paths.items()}
         assert long == short, role
-        # A signed-in page of pitches reads the organisations the caller belonged to once.
+        # Signed in, a page of pitches adds the sign-in (two), the caller's stars
+        # (my_rating, one) and the organisations they belonged to (one, for the hints).
         signed_out = _statements(app, world.client(None, app), paths["pitches"].format(100))
-        assert long["pitches"] - signed_out <= 3, role
+        assert long["pitches"] - signed_out <= 4, role
         world = worlds.at("open")
 
 

@@ -137,8 +137,11 @@ def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
     invitation = ok(priya.post("/organisations/1/members", json=examples.MEMBER_IN), 202)
 
     answers = {
-        "MeOut": me,
-        "UserOut": {key: value for key, value in me.items() if key != "memberships"},
+        "MeDetailOut": me,
+        "MeOut": {key: value for key, value in me.items()
+                  if key not in ("panels", "invitations")},
+        "UserOut": {key: value for key, value in me.items()
+                    if key not in ("memberships", "panels", "invitations")},
         "NewTokenOut": token,
         "CsrfOut": csrf,
         "TokenOutPage": ok(priya.get("/auth/tokens")),
@@ -179,9 +182,12 @@ def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
     answers["TokenOut"] = answers["TokenOutPage"]["items"][0]
     answers["PanelMemberOut"] = answers["PanelMemberOutPage"]["items"][0]
     answers["CommentOut"] = answers["CommentOutPage"]["items"][0]
+    answers["CommentAuthorOut"] = answers["CommentOut"]["author"]
+    answers["PanelSeatOut"] = me["panels"][0]
     answers["MembershipOut"] = me["memberships"][0]
     answers["MemberOut"] = organisation["members"][1]
     answers["RankingEntry"] = answers["RankingOut"]["entries"][0]
+    answers["ShortlistEntryOut"] = answers["ShortlistOut"]["entries"][0]
     answers["Tally"] = answers["PitchOut"]["tally"]
     answers["TallyPart"] = answers["Tally"]["public"]
     answers["Summary"] = answers["ChallengeOut"]["council"]

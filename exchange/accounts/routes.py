@@ -63,10 +63,14 @@ def logout():
 
 @blp.get("/auth/me")
 @blp.signed_in
-@blp.response(200, schemas.MeOut)
+@blp.response(200, schemas.MeDetailOut)
 def me():
-    """The caller, with the organisations they belong to."""
-    return signed_in_user()
+    """The caller, their organisations, panels and pending invitations.
+
+    `panels`: each challenge whose panel the caller sits on (as an officer of its council,
+    or an invited expert); `invitations`: those awaiting an answer, as
+    GET /auth/me/invitations shows them."""
+    return service.me(signed_in_user())
 
 
 @blp.put("/auth/me/password")

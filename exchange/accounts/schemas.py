@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from exchange.accounts.passwords import MAX_LENGTH, MIN_LENGTH
-from exchange.http.schemas import StrictBoolean, Text, UtcDateTime
+from exchange.http.schemas import StrictBoolean, Summary, Text, UtcDateTime
 
 PASSWORD_RULES = (f"{MIN_LENGTH} to {MAX_LENGTH} characters, not on a list of common or "
                   "breached passwords, and not the email address (or the part before the @) "
@@ -54,6 +54,28 @@ class UserOut(Schema):
 
 class MeOut(UserOut):
     memberships = fields.List(fields.Nested(MembershipOut), required=True)
+
+
+class PanelSeatOut(Schema):
+    """A challenge whose panel the person sits on."""
+
+    challenge_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    status = fields.String(required=True)
+    council = fields.Nested(Summary, required=True)
+
+
+class MeDetailOut(MeOut):
+    """The caller as GET /auth/me shows them. The sections below are read by the domains
+    that own them (voting's panels, organisations' invitations), named here, not imported:
+    accounts is the lowest domain."""
+
+    panels = fields.List(fields.Nested(PanelSeatOut), required=True, metadata={
+        "description": "Challenges whose panel the caller sits on, as an officer of the "
+                       "owning council or an invited expert; oldest first."})
+    invitations = fields.List(fields.Nested("InvitationOut"), required=True, metadata={
+        "description": "Invitations awaiting the caller's answer, oldest first, as "
+                       "GET /auth/me/invitations?status=pending shows them."})
 
 
 class TokenIn(Schema):

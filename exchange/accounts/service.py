@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from exchange import audit
+from exchange import audit, events
 from exchange.accounts.models import ApiToken, User, UserSession
 from exchange.accounts.passwords import password_problems  # re-exported: the password rule
 from exchange.clock import utcnow
@@ -64,6 +64,17 @@ def register(email: str, password: str, display_name: str, *, is_admin: bool = F
         raise Conflict("An account with this email already exists.",
                        {"email": ["Already registered."]}) from None
     return user
+
+
+def me(user: User) -> dict:
+    """The caller with their memberships, and the sections higher domains add to it (the
+    panels they sit on, their pending invitations: see events.me_sections)."""
+    answer = {"id": user.id, "email": user.email, "display_name": user.display_name,
+              "is_admin": user.is_admin, "created_at": user.created_at,
+              "memberships": user.memberships}
+    for _receiver, sections in events.me_sections.send(None, user=user):
+        answer |= sections
+    return answer
 
 
 def check_password(user: User, password: str) -> bool:

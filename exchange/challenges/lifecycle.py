@@ -71,9 +71,19 @@ def check_may_move(challenge, target: str) -> None:
                        facts={"allowed": allowed})
 
 
+def outcome_of_closing(status: str) -> str:
+    """How a challenge closed from `status` ended: a shortlist is published only by moving
+    to shortlisted, which nothing leaves but closing, so closing from there is the one way
+    to close with one."""
+    return "shortlisted" if status == "shortlisted" else "cancelled"
+
+
 def move(challenge, target: str, now: datetime) -> None:
     """Move the challenge to `target` (checked by check_may_move); the first opening is
-    remembered, as fair votes measure accounts and memberships from it."""
+    remembered, as fair votes measure accounts and memberships from it, and closing says
+    how the challenge ended."""
+    if target == "closed":
+        challenge.outcome = outcome_of_closing(challenge.status)
     challenge.status = target
     challenge.status_changed_at = challenge.updated_at = now
     if target == "open" and challenge.opened_at is None:

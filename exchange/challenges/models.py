@@ -10,6 +10,7 @@ from exchange.clock import utcnow
 from exchange.extensions import db
 
 STATUSES = ("draft", "open", "voting", "shortlisted", "closed")
+OUTCOMES = ("cancelled", "shortlisted")  # how a closed challenge ended
 METHODS = ("bayesian", "wilson", "mean", "stars")
 
 
@@ -19,6 +20,7 @@ class Challenge(db.Model):
         CheckConstraint("status IN ('draft', 'open', 'voting', 'shortlisted', 'closed')",
                         name="status"),
         CheckConstraint("method IN ('bayesian', 'wilson', 'mean', 'stars')", name="method"),
+        CheckConstraint("outcome IN ('cancelled', 'shortlisted')", name="outcome"),
         CheckConstraint("panel_weight >= 0 AND panel_weight <= 1", name="panel_weight"),
         CheckConstraint("shortlist_size >= 1", name="shortlist_size"),
         CheckConstraint("min_ratings >= 0", name="min_ratings"),
@@ -47,6 +49,8 @@ class Challenge(db.Model):
     # When the challenge first opened: membership "while the challenge was open or voting"
     # and "accounts made after the challenge opened" are measured from it.
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # How it ended, set when it closes (lifecycle.move): null until then.
+    outcome: Mapped[str | None] = mapped_column(String(16))
 
     # Shortlist settings.
     shortlist_size: Mapped[int] = mapped_column(Integer, default=5)

@@ -4,7 +4,7 @@ from functools import cache
 from marshmallow import Schema, fields, validate
 
 from exchange.challenges import service
-from exchange.challenges.models import METHODS, STATUSES
+from exchange.challenges.models import METHODS, OUTCOMES, STATUSES
 from exchange.http.pagination import PageArgs
 from exchange.http.schemas import (
     Dumped,
@@ -90,6 +90,11 @@ class ChallengeOut(Plain):
     created_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(required=True)
     status_changed_at = UtcDateTime(required=True)
+    outcome = fields.String(required=True, allow_none=True, validate=validate.OneOf(OUTCOMES),
+                            metadata={"description": (
+                                "How a closed challenge ended: `shortlisted` when its "
+                                "shortlist was published before it closed, `cancelled` when "
+                                "it closed without one. Null on every other status.")})
     can = fields.Nested(ChallengeCan, required=True, metadata={
         "description": "What the caller may do to it now, by the rules that decide each "
                        "action (signed out: nothing)."})

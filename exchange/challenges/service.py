@@ -220,7 +220,7 @@ LISTED = (Challenge.id, Challenge.council_id, Organisation.name.label("council_n
           Challenge.prior_weight, Challenge.method, Challenge.panel_weight,
           Challenge.min_account_age_hours, Challenge.pitch_count, Challenge.comment_count,
           Challenge.view_count, Challenge.created_at, Challenge.updated_at,
-          Challenge.status_changed_at)
+          Challenge.status_changed_at, Challenge.outcome)
 # The names of a listed row's values, in order: LISTED, voting's rating count of the
 # challenge (None while it has no tally), and its tags (a list, in order).
 LISTED_NAMES = (*(column.key for column in LISTED), "rating_count", "tags")

@@ -1,9 +1,9 @@
 """Who may write, change, flag and moderate comments."""
-from sqlalchemy import select, true
+from sqlalchemy import true
 
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges.models import Challenge
-from exchange.organisations.models import Membership, Organisation
+from exchange.organisations.policy import is_officer_in_sql
 
 
 def may_moderate(user, pitch) -> bool:
@@ -22,11 +22,7 @@ def may_moderate_in_sql(user_id, is_admin: bool):
     members of the owning council once it is verified (its officers)."""
     if is_admin:
         return true()
-    return (select(Membership.user_id)
-            .join(Organisation, Organisation.id == Membership.organisation_id)
-            .where(Membership.user_id == user_id, Membership.organisation_id == Challenge.council_id,
-                   Organisation.kind == "council", Organisation.status == "verified")
-            .exists())
+    return is_officer_in_sql(user_id, Challenge.council_id)
 
 
 # Comments are taken until the challenge closes; a withdrawn pitch takes none.
@@ -48,15 +44,18 @@ def is_live(comment) -> bool:
     return comment.deleted_at is None
 
 
-def hints(user, comment, *, discussion_open: bool, moderator: bool) -> dict:
+def hints(user, comment, *, discussion_open: bool, moderator: bool,
+          flagged_by_me: bool) -> dict:
     """`can` of a comment for `user` (None: signed out, who may do none of it), from the
     rules its routes enforce; `discussion_open`: `open_for_comments` of its pitch,
-    `moderator`: `may_moderate` of its pitch, both judged once for a page."""
+    `moderator`: `may_moderate` of its pitch, both judged once for a page;
+    `flagged_by_me`: `user` has flagged it already (speakers.of_comments)."""
     live = user is not None and is_live(comment)
     return {"edit": live and may_edit(user, comment) and comment.status == "visible"
             and discussion_open,
             "delete": live and may_delete(user, comment),
-            "flag": live and may_flag(user, comment),
+            # One flag per person: the unique constraint refuses a second (409).
+            "flag": live and may_flag(user, comment) and not flagged_by_me,
             "reply": live and discussion_open,
             "moderate": live and moderator}
 

@@ -5,7 +5,7 @@ from sqlalchemy.orm import lazyload
 from exchange.challenges import service as challenges
 from exchange.discussion import policy
 from exchange.discussion.models import Comment, CommentFlag
-from exchange.discussion.service import present
+from exchange.discussion.reading import present_all
 from exchange.errors import NotAllowed
 from exchange.extensions import db
 from exchange.http.pagination import Page, SortKey, paginate
@@ -34,13 +34,12 @@ def flagged(user, challenge_id: int, status: str | None, limit: int,
         statement = statement.where(Comment.status == status)
     page = paginate(statement, QUEUE_ORDER, limit, cursor)
     reasons = _reasons_of([comment.id for comment in page.items])
-    discussing = _open_pitches(challenge, {comment.pitch_id for comment in page.items})
+    shown = present_all(user, page.items, moderator=True, open_pitch_ids=_open_pitches(
+        challenge, {comment.pitch_id for comment in page.items}))
     page.items = [{
-        "comment": present(comment, moderator=True, can=policy.hints(
-            user, comment, discussion_open=comment.pitch_id in discussing, moderator=True)),
-        "flag_count": comment.flag_count,
+        "comment": seen, "flag_count": comment.flag_count,
         **reasons.get(comment.id, {"reasons": [], "last_flagged_at": None}),
-    } for comment in page.items]
+    } for comment, seen in zip(page.items, shown, strict=True)]
     return page
 
 

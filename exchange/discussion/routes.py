@@ -1,20 +1,24 @@
 """Endpoints for comments, flags and moderation."""
-from exchange.discussion import queue, schemas, service
+from exchange.discussion import queue, reading, schemas, service
 from exchange.http import limits
 from exchange.http.auth import optional_user, signed_in_user
 from exchange.http.openapi import ExchangeBlueprint
-from exchange.http.pagination import PageArgs, envelope, link_header, page_of
+from exchange.http.pagination import envelope, link_header, page_of
 
 blp = ExchangeBlueprint("discussion", __name__, description="Comments, flags, moderation")
 
 
 @blp.get("/pitches/<int:pitch_id>/comments")
-@blp.arguments(PageArgs, location="query")
+@blp.arguments(schemas.CommentListArgs, location="query")
 @blp.response(200, page_of(schemas.CommentOut))
-@blp.problems(404)
+@blp.problems(404, 422)
 def list_comments(args, pitch_id):
-    """A pitch's comments, oldest first, replies carrying their `parent_id`."""
-    page = service.thread(optional_user(), pitch_id, args["limit"], args["cursor"])
+    """A pitch's comments, oldest first, replies carrying their `parent_id`.
+
+    With `view=thread`, top-level comments only, each with its replies nested under
+    `replies`; the page and its cursor count top-level comments."""
+    read = reading.threaded if args.get("view") == "thread" else reading.flat
+    page = read(optional_user(), pitch_id, args["limit"], args["cursor"])
     return envelope(page), link_header(page)
 
 

@@ -8,6 +8,8 @@ BODY_MAX = 5000
 REASON_MAX = 500
 ACTIONS = ("hide", "restore")
 STATUSES = ("visible", "hidden")
+ROLES = ("officer", "supplier", "panel")
+VIEWS = ("thread",)
 
 
 class CommentPatch(Schema):
@@ -26,19 +28,32 @@ class CommentCan(Schema):
     edit = fields.Boolean(required=True, metadata={"description": "PATCH would be allowed."})
     delete = fields.Boolean(required=True, metadata={"description": "DELETE would be allowed."})
     flag = fields.Boolean(required=True, metadata={
-        "description": "Flagging would be allowed (a second flag of the same person is 409)."})
+        "description": "Flagging would be allowed: false once the caller has flagged it (a "
+                       "second flag of the same person is 409)."})
     reply = fields.Boolean(required=True, metadata={
         "description": "A reply (POST .../comments with this `parent_id`) would be taken."})
     moderate = fields.Boolean(required=True, metadata={
         "description": "Hiding (when visible) or restoring (when hidden) would be allowed."})
 
 
+class CommentAuthorOut(UserRef):
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True, metadata={
+        "description": "Whom the author speaks for, as of now: `officer` of the council that "
+                       "owns the challenge, `supplier` (a member of the pitch's supplier), "
+                       "`panel` (on the challenge's panel); in that order, empty for none."})
+
+
 class CommentOut(Schema):
     id = fields.Integer(required=True)
     pitch_id = fields.Integer(required=True)
     parent_id = fields.Integer(required=True, allow_none=True)
-    author = fields.Nested(UserRef, required=True, allow_none=True, metadata={
+    author = fields.Nested(CommentAuthorOut, required=True, allow_none=True, metadata={
         "description": "Null when withheld, or when the author's account is gone."})
+    flagged_by_me = fields.Boolean(required=True, metadata={
+        "description": "Whether the caller flagged it (false when signed out)."})
+    replies = fields.List(fields.Nested(lambda: CommentOut()), metadata={
+        "description": "With `view=thread` only: every reply to it, oldest first, each with "
+                       "its own `replies`."})
     body = fields.String(required=True, allow_none=True, metadata={
         "description": "Null when withheld."})
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
@@ -56,6 +71,12 @@ class CommentOut(Schema):
     can = fields.Nested(CommentCan, required=True, metadata={
         "description": "What the caller may do to it now, by the rules that decide each "
                        "action (signed out: nothing)."})
+
+
+class CommentListArgs(PageArgs):
+    view = fields.String(validate=validate.OneOf(VIEWS), metadata={
+        "description": "`thread`: top-level comments, each with its replies nested; the "
+                       "page size and cursor count top-level comments only."})
 
 
 class FlagIn(Schema):

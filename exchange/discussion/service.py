@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -31,54 +31,19 @@ from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
 from exchange.discussion import policy
 from exchange.discussion.models import Comment, CommentFlag
+from exchange.discussion.reading import open_pitch_ids_of, present, present_all
+from exchange.discussion.speakers import Speaker, role_conditions, roles_of
 from exchange.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.extensions import db
-from exchange.http.pagination import Page, SortKey, paginate
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
 
 COMMENTS_WHILE = policy.COMMENTS_WHILE
 
-THREAD_ORDER = [SortKey(Comment.id, False, lambda c: c.id)]
-
 NO_SYNC = {"synchronize_session": False}
 
 
 # ---- reading --------------------------------------------------------------------------------
-
-def present(comment: Comment, *, moderator: bool, can: dict) -> dict:
-    """A comment as the caller may see it: text and author withheld when deleted or hidden;
-    `can`: its hints for the caller (policy.hints)."""
-    deleted = comment.deleted_at is not None
-    withheld = deleted or (comment.status == "hidden" and not moderator)
-    author = comment.author
-    return {
-        "id": comment.id, "pitch_id": comment.pitch_id, "parent_id": comment.parent_id,
-        "author": None if withheld or author is None else {
-            "id": author.id, "display_name": author.display_name},
-        "body": None if withheld else comment.body,
-        "status": comment.status, "deleted": deleted, "withheld": withheld,
-        "reply_count": comment.reply_count,
-        "flag_count": comment.flag_count if moderator else None,
-        "created_at": comment.created_at, "edited_at": comment.edited_at,
-        "can": can,
-    }
-
-
-def thread(user, pitch_id: int, limit: int, cursor: str | None) -> Page:
-    """One page of a pitch's comments, oldest first, as `user` may see them."""
-    pitch = pitches.get_visible(pitch_id, user)
-    moderator = policy.may_moderate(user, pitch)
-    # The pitch is already loaded; joining it again on every row would only repeat it.
-    statement = (select(Comment).where(Comment.pitch_id == pitch.id)
-                 .options(lazyload(Comment.pitch)))
-    page = paginate(statement, THREAD_ORDER, limit, cursor)
-    discussion_open = policy.open_for_comments(pitch.status, pitch.challenge.status)
-    page.items = [present(comment, moderator=moderator, can=policy.hints(
-        user, comment, discussion_open=discussion_open, moderator=moderator))
-        for comment in page.items]
-    return page
-
 
 def get_visible(comment_id: int, user) -> Comment:
     """The comment if `user` may see its pitch, else NotFound (404)."""
@@ -106,10 +71,8 @@ def _as_seen_by(user, comment: Comment) -> dict:
     """The comment freshly read after a change, as the caller sees it."""
     db.session.refresh(comment)
     pitch = comment.pitch
-    moderator = policy.may_moderate(user, pitch)
-    return present(comment, moderator=moderator, can=policy.hints(
-        user, comment, moderator=moderator,
-        discussion_open=policy.open_for_comments(pitch.status, pitch.challenge.status)))
+    return present_all(user, [comment], moderator=policy.may_moderate(user, pitch),
+                       open_pitch_ids=open_pitch_ids_of(pitch))[0]
 
 
 # ---- counters -------------------------------------------------------------------------------
@@ -210,10 +173,15 @@ def _count_on_challenge_statement(is_admin: bool):
     user_id = bindparam("user_id")
     challenge_id = (select(Pitch.challenge_id).where(Pitch.id == bindparam("pitch_id"))
                     .scalar_subquery())
+    supplier_id = (select(Pitch.supplier_id).where(Pitch.id == bindparam("pitch_id"))
+                   .scalar_subquery())
+    # The author's roles come back with it, so the answer needs no statement of its own.
+    roles = [_Qualified(condition).label(role)
+             for role, condition in role_conditions(user_id, supplier_id).items()]
     return (update(Challenge).where(Challenge.id == challenge_id)
             .values(comment_count=Challenge.comment_count + 1)
             .returning(_Qualified(policy.may_moderate_in_sql(user_id, is_admin))
-                       .label("moderator")))
+                       .label("moderator"), *roles))
 
 
 @cache
@@ -303,10 +271,14 @@ def post(user, pitch_id: int, fields: dict) -> dict:
     # the writes need. What was written is what the caller sees: nothing is read back.
     author = SimpleNamespace(id=user.id, display_name=user.display_name)
     posted = SimpleNamespace(id=comment_id, **written, author=author)
-    # Judged before commit expires the author too; the insert took it: the discussion is open.
-    can = policy.hints(user, posted, discussion_open=True, moderator=bool(moderator))
+    # Judged before commit expires the author too; the insert took it: the discussion is
+    # open. Nobody has flagged a comment not yet shown to anyone.
+    can = policy.hints(user, posted, discussion_open=True, moderator=bool(moderator),
+                       flagged_by_me=False)
     db.session.commit()
-    return present(posted, moderator=bool(moderator), can=can)
+    speaker = Speaker(roles_of(bool(counted.officer), bool(counted.supplier),
+                               bool(counted.panel)))
+    return present(posted, moderator=bool(moderator), can=can, speaker=speaker)
 
 
 def edit(user, comment_id: int, body: str) -> dict:

@@ -32,6 +32,12 @@ USER_OUT = {"id": 2, "email": "officer@lambeth.example", "display_name": "Priya 
 MEMBERSHIP_OUT = {"organisation_id": 1, "organisation_name": "Lambeth Council",
                   "kind": "council", "organisation_status": "verified", "role": "owner"}
 ME_OUT = {**USER_OUT, "memberships": [MEMBERSHIP_OUT]}
+PANEL_SEAT_OUT = {"challenge_id": 1,
+                  "title": "Give residents a real say in where the budget cuts fall",
+                  "status": "shortlisted", "council": {"id": 1, "name": "Lambeth Council"}}
+# Priya sits on the panel of each Lambeth challenge as its officer; she has no invitation
+# to answer (see INVITATION_OUT for one).
+ME_DETAIL_OUT = {**ME_OUT, "panels": [PANEL_SEAT_OUT], "invitations": []}
 PASSWORD_CHANGE_IN = {"current_password": "exchange-demo",
                       "new_password": "a longer passphrase", "revoke_tokens": False}
 TOKEN_IN = {"name": "Lambeth budget dashboard"}
@@ -94,6 +100,8 @@ CHALLENGE_OUT = {
     "pitch_count": 4, "rating_count": 42, "comment_count": 3, "view_count": 0,
     "created_at": "2026-09-15T09:00:00Z", "updated_at": PUBLISHED,
     "status_changed_at": PUBLISHED,
+    # Shortlisted, not closed yet: once closed it says "shortlisted" (or "cancelled").
+    "outcome": None,
     # As a signed-out reader gets it: nothing to offer.
     "can": {"edit": False, "delete": False, "move_to": [], "publish_shortlist": False,
             "submit_pitch": False, "manage_panel": False},
@@ -137,6 +145,8 @@ PITCH_OUT = {
     "shortlisted": True, "view_count": 1, "comment_count": 3,
     "submitted_at": SUBMITTED, "updated_at": SUBMITTED, "withdrawn_at": None,
     "tally": TALLY,
+    "rank": 1, "score": 0.8129251700680271, "eligible": True, "excluded_reasons": [],
+    "my_rating": None,
     # As a signed-out reader gets it: nothing to offer.
     "can": {"edit": False, "withdraw": False, "rate": False, "comment": False},
 }
@@ -153,7 +163,7 @@ MEALS_M = 3.8205128205128207
 RANKING_ENTRY = {
     "pitch_id": 9, "title": "Meal-sharing circles run by neighbours",
     "supplier": {"id": 11, "name": "Quiet Riots"}, "submitted_at": SUBMITTED,
-    "rank": 1, "eligible": True, "shortlisted": True, "excluded_reasons": [],
+    "rank": 1, "eligible": True, "would_be_shortlisted": True, "excluded_reasons": [],
     "n": 17, "S": 69, "mean": 4.0588235294117645, "histogram": histogram(0, 3, 0, 7, 7),
     "m": MEALS_M, "C": 5.0, "public_score": 0.5897007098262422,
     "panel_count": 2, "panel_mean": 4.5, "panel_score": 0.875,
@@ -165,7 +175,7 @@ RANKING_ENTRY = {
 EXCLUDED_ENTRY = {
     "pitch_id": 11, "title": "A day on the round: a film with the drivers",
     "supplier": {"id": 12, "name": "Best Before Media"}, "submitted_at": SUBMITTED,
-    "rank": None, "eligible": False, "shortlisted": False,
+    "rank": None, "eligible": False, "would_be_shortlisted": False,
     "excluded_reasons": ["no_panel_rating"],
     "n": 8, "S": 26, "mean": 3.25, "histogram": histogram(0, 2, 2, 4, 0),
     "m": MEALS_M, "C": 5.0, "public_score": 0.2152125268244419,
@@ -214,6 +224,7 @@ SHORTLIST_OUT = {
         "integrity_flags": [], "p_top_k": 0.9995, "score_interval": SCORE_INTERVAL,
     }],
 }
+SHORTLIST_ENTRY_OUT = SHORTLIST_OUT["entries"][0]
 # Lambeth's integrity report: no pitch of the demo data goes past a threshold. Pitch 1 is
 # far from the rest of the challenge (0.58) but not past 0.7, and the demo's ratings were
 # all given within a few seconds, though never more than 20 to one pitch.
@@ -238,8 +249,8 @@ COMMENT_IN = {"body": "Would the answers be from the councillors themselves or f
 COMMENT_PATCH = {"body": COMMENT_IN["body"]}
 COMMENT_OUT = {
     "id": 1, "pitch_id": 1, "parent_id": None,
-    "author": {"id": 18, "display_name": "Amara Okoye"}, "body": COMMENT_IN["body"],
-    "status": "visible", "deleted": False, "withheld": False, "reply_count": 2,
+    "author": {"id": 18, "display_name": "Amara Okoye", "roles": []},
+    "flagged_by_me": False, "body": COMMENT_IN["body"], "status": "visible", "deleted": False, "withheld": False, "reply_count": 2,
     "flag_count": None, "created_at": "2026-10-08T18:40:00Z", "edited_at": None,
     # As a signed-out reader gets it: nothing to offer.
     "can": {"edit": False, "delete": False, "flag": False, "reply": False, "moderate": False},
@@ -356,6 +367,7 @@ RECORD_OUT = {"challenge_id": 1, "status": "shortlisted", "method": "bayesian",
 BY_SCHEMA = {
     "RegisterIn": REGISTER_IN, "LoginIn": LOGIN_IN, "UserOut": USER_OUT,
     "MembershipOut": MEMBERSHIP_OUT, "MeOut": ME_OUT, "PasswordChangeIn": PASSWORD_CHANGE_IN,
+    "MeDetailOut": ME_DETAIL_OUT, "PanelSeatOut": PANEL_SEAT_OUT,
     "TokenIn": TOKEN_IN,
     "TokenOut": TOKEN_OUT, "NewTokenOut": NEW_TOKEN_OUT, "CsrfOut": CSRF_OUT,
     "OrganisationIn": ORGANISATION_IN, "OrganisationOut": ORGANISATION_OUT,
@@ -372,12 +384,14 @@ BY_SCHEMA = {
     "PitchCan": PITCH_OUT["can"],
     "Tally": TALLY, "TallyPart": PUBLIC_TALLY, "Summary": LAMBETH, "UserRef": PRIYA,
     "RatingIn": RATING_IN, "RatingOut": RATING_OUT, "RankingEntry": RANKING_ENTRY,
+    "ShortlistEntryOut": SHORTLIST_ENTRY_OUT,
     "RankingOut": RANKING_OUT, "ShortlistOut": SHORTLIST_OUT,
     "IntegrityRules": INTEGRITY_RULES, "IntegrityPitch": INTEGRITY_PITCH,
     "IntegrityOut": INTEGRITY_OUT, "RecordOut": RECORD_OUT, "RecordPitch": RECORD_PITCH, "SealOut": SEAL_OUT,
     "CertaintyOut": CERTAINTY_OUT, "ScoreInterval": SCORE_INTERVAL,
     "PanelAgreement": RANKING_OUT["panel_agreement"],
     "CommentIn": COMMENT_IN, "CommentPatch": COMMENT_PATCH, "CommentOut": COMMENT_OUT,
+    "CommentAuthorOut": COMMENT_OUT["author"],
     "CommentCan": COMMENT_OUT["can"],
     "FlagIn": FLAG_IN, "FlagOut": FLAG_OUT, "ModerationIn": MODERATION_IN,
     "FlaggedCommentOut": FLAGGED_COMMENT_OUT, "FlagReasonOut": FLAGGED_COMMENT_OUT["reasons"][0],

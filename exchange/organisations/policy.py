@@ -1,5 +1,7 @@
 """Who may do what to an organisation, and who counts as a council officer or supplier."""
-from exchange.organisations.models import Organisation
+from sqlalchemy import select
+
+from exchange.organisations.models import Membership, Organisation
 
 
 def role_in(user, organisation_id: int) -> str | None:
@@ -42,6 +44,24 @@ def supplier_ids_of(user) -> list[int]:
     if user is None:
         return []
     return [m.organisation_id for m in user.memberships if m.organisation.kind == "supplier"]
+
+
+def is_member_in_sql(user_id, organisation_id):
+    """SQL condition, the same rule as `is_member`, for a person and an organisation given
+    as ids, bind parameters or columns of the enclosing query."""
+    return (select(Membership.user_id)
+            .where(Membership.user_id == user_id, Membership.organisation_id == organisation_id)
+            .exists())
+
+
+def is_officer_in_sql(user_id, council_id):
+    """SQL condition, the same rule as `is_officer_of`, for a person and a council given as
+    ids, bind parameters or columns of the enclosing query."""
+    return (select(Membership.user_id)
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(Membership.user_id == user_id, Membership.organisation_id == council_id,
+                   Organisation.kind == "council", Organisation.status == "verified")
+            .exists())
 
 
 def may_manage_members(user, organisation: Organisation) -> bool:

@@ -1,7 +1,7 @@
 """Organisations: registering councils and suppliers, verifying councils, and membership by
 consent (invitations accepted or declined), with its history."""
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from exchange import audit, events, rows
 from exchange.accounts.models import User
@@ -163,6 +163,15 @@ def invitations_of(user: User, status: str | None):
     if status:
         statement = statement.where(Invitation.status == status)
     return statement
+
+
+def pending_invitations_section(_sender, *, user: User, **_) -> dict:
+    """GET /auth/me's `invitations`: those awaiting the caller's answer, oldest first (a
+    receiver of events.me_sections)."""
+    # The inviters are shown by name only: their own memberships are not loaded.
+    pending = (invitations_of(user, "pending").order_by(Invitation.id)
+               .options(joinedload(Invitation.invited_by).lazyload(User.memberships)))
+    return {"invitations": db.session.scalars(pending).all()}
 
 
 def _own_pending_invitation(user: User, invitation_id: int) -> Invitation:

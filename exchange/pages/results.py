@@ -81,7 +81,9 @@ def results_of(user, challenge_id: int) -> dict:
         ranking = json.loads(live(user, challenge.id, {}).body(schemas.render_ranking))
         published = False
     api = f"{request.host_url.rstrip('/')}{API_PREFIX}/challenges/{challenge.id}"
-    return {"challenge": challenge, "ranking": ranking, "published": published,
+    # The published fact, or what would be published now: each under its own wire name.
+    flag = "shortlisted" if published else "would_be_shortlisted"
+    return {"challenge": challenge, "ranking": ranking, "published": published, "flag": flag,
             "entries": ranking["entries"], "has_panel": _has_panel(ranking),
             "has_certainty": any(_has_certainty(e) for e in ranking["entries"]),
             "formula": FORMULAS[ranking["method"]], "combined_formula": COMBINED,

@@ -24,11 +24,12 @@ def submit_pitch(body, challenge_id):
 @blp.response(200, page_of(schemas.PitchOut))
 @blp.problems(404)
 def list_pitches(args, challenge_id):
-    """A challenge's pitches, each with its tally."""
+    """A challenge's pitches, each with its tally, its standing in the live ranking, the
+    caller's stars and what the caller may do to it: one request draws a voting page."""
     user = optional_user()
     challenge = challenges.get_visible(challenge_id, user, bare=True)
-    page = service.page_of_listing(challenge, args["status"], args["sort"], args["limit"],
-                                   args["cursor"])
+    page = service.page_of_listing(user, challenge, args["status"], args["sort"],
+                                   args["limit"], args["cursor"])
     service.with_hints(user, challenge, page.items)
     return envelope(page), link_header(page)
 
@@ -39,8 +40,8 @@ def list_pitches(args, challenge_id):
 def get_pitch(pitch_id):
     """One pitch with its tally; counts a view of the pitch (not of its challenge)."""
     user = optional_user()
-    values, tags = service.view(user, pitch_id)
-    return tagged_document(schemas.pitch_document(values, tags)
+    values, tags, standing = service.view(user, pitch_id)
+    return tagged_document(schemas.pitch_document(values, tags, standing)
                            | {"can": service.hints_of_shown(user, values)})
 
 

@@ -94,6 +94,23 @@ class PitchOut(Plain):
     updated_at = UtcDateTime(required=True)
     withdrawn_at = UtcDateTime(required=True, allow_none=True)
     tally = TallyField(Tally, required=True)
+    # The pitch's standing in the live ranking (GET /challenges/{id}/ranking), and the
+    # caller's stars: a voting page needs no request per pitch.
+    rank = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Its place among the eligible pitches of the live ranking (1 is "
+                       "best); null when not eligible or withdrawn."})
+    score = fields.Float(required=True, allow_none=True, metadata={
+        "description": "Its combined score in the live ranking (0-1, the ranking's "
+                       "`combined`); null when withdrawn."})
+    eligible = fields.Boolean(required=True, metadata={
+        "description": "Whether the live ranking counts it for the shortlist."})
+    excluded_reasons = fields.List(fields.String(), required=True, metadata={
+        "description": "Why the live ranking leaves it out, as the ranking says "
+                       "(`too_few_ratings`, `no_panel_rating`), or `withdrawn`; empty when "
+                       "eligible."})
+    my_rating = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The caller's stars (1-5) on this pitch, counted or not; null when "
+                       "signed out or not rated."})
     can = fields.Nested(PitchCan, required=True, metadata={
         "description": "What the caller may do to it now, by the rules that decide each "
                        "action (signed out: nothing)."})
@@ -107,10 +124,11 @@ def _tally_part(values, kind: str) -> dict:
                           "5": values[f"{kind}_5"]}}
 
 
-def pitch_document(values, tags: list[str]) -> dict:
+def pitch_document(values, tags: list[str], standing: dict) -> dict:
     """PitchOut's dump of one pitch read as a plain row (pitches.service's SHOWN columns,
-    supplier and tally columns): the same document, made without marshmallow's per-field
-    work (tests/pitches/test_one_pitch.py compares the bytes in every state)."""
+    supplier and tally columns) with its standing: the same document, made without
+    marshmallow's per-field work (tests/pitches/test_one_pitch.py compares the bytes in
+    every state)."""
     return {
         "id": values["id"], "challenge_id": values["challenge_id"],
         "supplier": {"id": values["supplier_id"], "name": values["supplier_name"]},
@@ -125,6 +143,8 @@ def pitch_document(values, tags: list[str]) -> dict:
         "withdrawn_at": _utc(values["withdrawn_at"], None),
         "tally": NO_RATINGS if values["tallied"] is None else {
             "public": _tally_part(values, "public"), "panel": _tally_part(values, "panel")},
+        "rank": standing["rank"], "score": standing["score"], "eligible": standing["eligible"],
+        "excluded_reasons": standing["excluded_reasons"], "my_rating": standing["my_rating"],
     }
 
 
@@ -132,6 +152,7 @@ class PitchListArgs(PageArgs):
     sort = fields.String(load_default="new",
                          validate=validate.OneOf(["new", "score", "most_rated"]),
                          metadata={"description": "`new` (latest first), `score` (the "
-                                                  "challenge's ranking score, best first), "
+                                                  "live ranking's order: eligible pitches "
+                                                  "by rank, then the rest), "
                                                   "`most_rated` (most public ratings first)."})
     status = fields.String(load_default="submitted", validate=validate.OneOf(STATUSES))

@@ -111,7 +111,7 @@ def submit(user, challenge_id: int, fields: dict) -> Pitch:
                  supplier_id=supplier.id,
                  changes=audit.changes({}, {"status": "submitted", "title": pitch.title}))
     db.session.commit()
-    return hinted(user, pitch)
+    return hinted(user, with_standings(pitch.challenge, [pitch], user)[0])
 
 
 def edit(user, pitch_id: int, changes: dict, precondition=challenges.no_precondition) -> Pitch:
@@ -137,7 +137,7 @@ def edit(user, pitch_id: int, changes: dict, precondition=challenges.no_precondi
     audit.record(user, "pitch.edited", "pitch", pitch.id, challenge_id=pitch.challenge_id,
                  changes=audit.changes(before, _audited(pitch, before)))
     db.session.commit()
-    return hinted(user, pitch)
+    return hinted(user, with_standings(pitch.challenge, [pitch], user)[0])
 
 
 def withdraw(user, pitch_id: int) -> Pitch:
@@ -161,13 +161,13 @@ def withdraw(user, pitch_id: int) -> Pitch:
                  changes=audit.changes({"status": "submitted"}, {"status": "withdrawn"}))
     db.session.commit()
     db.session.refresh(pitch.challenge)
-    return hinted(user, pitch)
+    return hinted(user, with_standings(pitch.challenge, [pitch], user)[0])
 
 
 def view(user, pitch_id: int) -> tuple:
     """Read a pitch in one statement, noting a view of it (written later, in a batch:
-    exchange/views.py): its row (SHOWN, supplier and tally columns) and its tags in order,
-    for schemas.pitch_document."""
+    exchange/views.py): its row (SHOWN, supplier and tally columns), its tags in order, and
+    its standing with the caller's stars, for schemas.pitch_document."""
     # A connection of its own, not the session's: a read of one row needs no ORM session
     # (its start and its close cost more than the statement).
     with db.engine.connect() as connection:
@@ -178,13 +178,31 @@ def view(user, pitch_id: int) -> tuple:
     if found is None:
         raise NotFound("No such pitch.")
     views.seen(Pitch, pitch_id)
-    return found._mapping, tag_strings.split(found.tags, dialect)
+    return (found._mapping, tag_strings.split(found.tags, dialect),
+            STANDINGS["of_row"](found._mapping))
 
 
 SORTS = {
     "new": [SortKey(Pitch.submitted_at, True, lambda p: p.submitted_at, datetime),
             SortKey(Pitch.id, True, lambda p: p.id)],
 }
+# What voting says of each pitch for the caller (its standing in the live ranking and the
+# caller's stars, see schemas.PitchOut), filled at start-up as COUNTED_ORDERS is:
+# "of": (challenge, pitch ids, user) -> {pitch id: standing}, one statement at most;
+# "with": (a select of one pitch joined to its challenge, user id) -> the select with what
+# "of_row" reads of its row -> the standing, without a statement while cached.
+STANDINGS: dict[str, Callable] = {}
+
+
+def with_standings(challenge: Challenge, items: list, user) -> list:
+    """The pitches (Pitch or Shown) with their standing and the caller's stars as attributes."""
+    found = STANDINGS["of"](challenge, [item.id for item in items], user)
+    for item in items:
+        for name, value in found[item.id].items():
+            setattr(item, name, value)
+    return items
+
+
 # Orders by what voting counts ("most_rated", "score"). Pitches cannot import voting, so
 # voting fills this at start-up: each gives one page of the challenge's pitches in one
 # status (`listing`), in its order.
@@ -196,12 +214,16 @@ def listing(challenge: Challenge, status: str):
     return select(Pitch).where(Pitch.challenge_id == challenge.id, Pitch.status == status)
 
 
-def page_of_listing(challenge: Challenge, status: str, sort: str, limit: int,
+def page_of_listing(user, challenge: Challenge, status: str, sort: str, limit: int,
                     cursor: str | None) -> Page:
-    """One page of a challenge's pitches in one status, in the order `sort`."""
+    """One page of a challenge's pitches in one status, in the order `sort`, each with its
+    standing and the caller's stars."""
     if sort in COUNTED_ORDERS:
-        return COUNTED_ORDERS[sort](challenge, status, limit, cursor)
-    return paginate(listing(challenge, status), SORTS[sort], limit, cursor)
+        page = COUNTED_ORDERS[sort](challenge, status, limit, cursor)
+    else:
+        page = paginate(listing(challenge, status), SORTS[sort], limit, cursor)
+    with_standings(challenge, page.items, user)
+    return page
 
 
 def in_order(pitch_ids: list[int]) -> list["Shown"]:
@@ -244,15 +266,18 @@ def _shown():
 # running it.
 @cache
 def _shown_one(dialect: str):
-    """The pitch bound as `pitch_id` with its tags, if the person bound as `user_id` (None:
-    signed out) may see its challenge; one statement, built once per database."""
+    """The pitch bound as `pitch_id` with its tags and what its standing is read from, if
+    the person bound as `user_id` (None: signed out) may see its challenge; one statement,
+    built once per database."""
     tags = tag_strings.joined(PitchTag.tag, PitchTag.pitch_id == Pitch.id, dialect)
-    return (_shown().add_columns(tags.label("tags"), Challenge.status.label("challenge_status"),
-                                 Challenge.opened_at.label("challenge_opened_at"),
-                                 Challenge.created_at.label("challenge_created_at"))
-            .join(Challenge, Challenge.id == Pitch.challenge_id)
-            .where(Pitch.id == bindparam("pitch_id"),
-                   challenge_policy.visible_to_user_id(bindparam("user_id"))))
+    statement = (_shown().add_columns(tags.label("tags"),
+                                      Challenge.status.label("challenge_status"),
+                                      Challenge.opened_at.label("challenge_opened_at"),
+                                      Challenge.created_at.label("challenge_created_at"))
+                 .join(Challenge, Challenge.id == Pitch.challenge_id)
+                 .where(Pitch.id == bindparam("pitch_id"),
+                        challenge_policy.visible_to_user_id(bindparam("user_id"))))
+    return STANDINGS["with"](statement, bindparam("user_id"))
 
 
 @cache

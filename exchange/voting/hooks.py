@@ -17,7 +17,7 @@ from exchange.challenges.models import Challenge
 from exchange.extensions import db
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
-from exchange.voting import orders, policy, tallies
+from exchange.voting import live_ranking, orders, panel, policy, tallies
 from exchange.voting.models import Rating
 
 
@@ -31,9 +31,12 @@ def connect() -> None:
     events.pitch_edited.connect(pitch_edited)
     events.panel_conflicts_changed.connect(panel_conflicts_changed)
     events.challenge_settings_changed.connect(challenge_settings_changed)
+    events.me_sections.connect(panel.panels_section)
     challenges.COUNTED_ORDERS["popular"] = orders.challenges_by_ratings
     pitches.COUNTED_ORDERS["most_rated"] = orders.pitches_by_ratings
     pitches.COUNTED_ORDERS["score"] = orders.pitches_by_score
+    pitches.STANDINGS.update({"of": live_ranking.standings, "with": live_ranking.with_standing,
+                              "of_row": live_ranking.standing_of_row})
 
 
 def challenge_created(_sender, *, challenge: Challenge, **_) -> None:

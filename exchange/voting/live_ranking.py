@@ -31,15 +31,16 @@ from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
 from exchange.voting import certainty, integrity, ranking, record, service, tallies
-from exchange.voting.models import EXCLUSION_REASONS, PitchTally
+from exchange.voting.models import EXCLUSION_REASONS, ChallengeTally, PitchTally, Rating
 from exchange.voting.ranking import Entry, Settings
 
 
 @dataclass(slots=True)
 class RankedPitch:
     """One pitch's place in the live ranking with its working, under the names the wire
-    format (voting/schemas.py RankingEntry) and a stored ShortlistEntry share. Plain
-    attributes, as the schema reads each of them for every pitch."""
+    format (voting/schemas.py EntryWorking) and a stored ShortlistEntry share; `shortlisted`
+    goes out as `would_be_shortlisted` until it is published. Plain attributes, as the
+    schema reads each of them for every pitch."""
 
     pitch_id: int
     title: str
@@ -289,12 +290,26 @@ def live(user, challenge_id: int, overrides: dict) -> Tagged:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """A pitch's place in the score order: what the order and its cursor read of it."""
+    """A pitch's place in the score order, as the ranking gives it: what the order and its
+    cursor read of it, and the standing each listed pitch shows (rank, score, eligible,
+    excluded_reasons)."""
 
     pitch_id: int
+    eligible: bool
     combined: float
     n: int
     submitted_at: datetime
+    rank: int | None
+    excluded_reasons: tuple
+
+
+@dataclass(frozen=True)
+class ScoreOrder:
+    """A challenge's pitches in one status in the ranking's own order (eligible ones by
+    rank, then the rest), and each pitch's place by its id."""
+
+    places: list[Place]
+    by_id: dict[int, Place]
 
 
 _HISTOGRAMS = [getattr(PitchTally, f"{kind}_{stars}")
@@ -315,38 +330,96 @@ def _tally_of(row) -> ranking.PitchTally:
                               panel_S=row.panel_sum)
 
 
-def _score_order(challenge: Challenge, status: str, settings: Settings) -> list[Place]:
-    """The challenge's pitches in `status` by combined score and the tie-breaks, worked out
-    from their stored tallies in one query of plain rows."""
-    found = db.session.execute(_SCORED.where(Pitch.challenge_id == challenge.id,
+def _score_order(challenge_id: int, status: str, settings: Settings, m: float) -> ScoreOrder:
+    """The challenge's pitches in `status` as ranking.rank orders them, worked out from
+    their stored tallies in one query of plain rows: the list by score and the ranking
+    share this one definition of the order."""
+    found = db.session.execute(_SCORED.where(Pitch.challenge_id == challenge_id,
                                              Pitch.status == status))
-    entries = ranking.rank([_tally_of(row) for row in found], settings,
-                           service.prior_mean_of(challenge))
-    return [Place(e.pitch_id, e.combined, e.n, e.submitted_at)
-            for e in ranking.score_order(entries)]
+    entries = ranking.rank([_tally_of(row) for row in found], settings, m)
+    places = [Place(e.pitch_id, e.eligible, e.combined, e.n, e.submitted_at, e.rank,
+                    tuple(e.excluded_reasons)) for e in entries]
+    return ScoreOrder(places, {place.pitch_id: place for place in places})
 
 
-def score_order(challenge: Challenge, status: str) -> list[Place]:
-    """The challenge's pitches in one status, best score first, from the cache when the
-    challenge's ratings version (read with the challenge) and settings are the same.
-
-    Everything the order reads bumps the version: tallies and m (every counted change),
-    the pitches in each status (submitting and withdrawing); submission times never
-    change. A challenge without its tally row yet has no version and is not cached."""
-    settings = service.settings_of(challenge)
-    version = tallies.version_of(challenge)
+def _order_of(challenge_id: int, status: str, version: int | None, settings: Settings,
+              m: float) -> ScoreOrder:
+    """The order from the cache when its key (challenge, status, ratings version, settings)
+    is there, else worked out and kept. No version (no tally row yet): never cached."""
     if version is None:
-        return _score_order(challenge, status, settings)
-    key = (challenge.id, status, version, _settings_key(settings))
+        return _score_order(challenge_id, status, settings, m)
+    key = (challenge_id, status, version, _settings_key(settings))
     cache = current_app.extensions.setdefault("score_orders", OrderedDict())
     with _lock:
         cached = cache.get(key)
         if cached is not None:
             cache.move_to_end(key)
             return cached
-    order = _score_order(challenge, status, settings)
+    order = _score_order(challenge_id, status, settings, m)
     with _lock:
         cache[key] = order
         while len(cache) > RANKING_CACHE_SIZE:
             cache.popitem(last=False)
     return order
+
+
+def score_order(challenge: Challenge, status: str) -> ScoreOrder:
+    """The challenge's pitches in one status in the ranking's order, from the cache when
+    the challenge's ratings version (read with the challenge) and settings are the same.
+
+    Everything the order reads bumps the version: tallies and m (every counted change),
+    the pitches in each status (submitting and withdrawing); submission times never
+    change. A challenge without its tally row yet has no version and is not cached."""
+    return _order_of(challenge.id, status, tallies.version_of(challenge),
+                     service.settings_of(challenge), service.prior_mean_of(challenge))
+
+
+# ---- each pitch's standing, as lists and one pitch show it -----------------------------------
+
+# A pitch the live ranking leaves out: it ranks only submitted pitches.
+NOT_RANKED = {"rank": None, "score": None, "eligible": False, "excluded_reasons": ["withdrawn"]}
+
+
+def standing_of(place: Place | None) -> dict:
+    """What a pitch shows of its place in the live ranking (NOT_RANKED when not in it)."""
+    if place is None:
+        return dict(NOT_RANKED, excluded_reasons=list(NOT_RANKED["excluded_reasons"]))
+    return {"rank": place.rank, "score": place.combined, "eligible": place.eligible,
+            "excluded_reasons": list(place.excluded_reasons)}
+
+
+def standings(challenge: Challenge, pitch_ids: list[int], user) -> dict[int, dict]:
+    """Each pitch's standing in the challenge's live ranking (from the order cached per
+    ratings version: no statement when current) and the caller's stars (`my_rating`, one
+    statement for them all; None signed out or not rated)."""
+    order = score_order(challenge, "submitted")
+    mine = service.stars_of(user, pitch_ids)
+    return {pitch_id: standing_of(order.by_id.get(pitch_id)) | {"my_rating": mine.get(pitch_id)}
+            for pitch_id in pitch_ids}
+
+
+def standing_of_row(values) -> dict:
+    """One pitch's standing and the caller's stars, from its row as pitches.service reads it
+    in one statement (with_standing): no further statement while the order of
+    its challenge's ratings version is cached."""
+    settings = Settings(**{name: values[f"challenge_{name}"] for name in SETTINGS})
+    m = ranking.prior_mean(values["challenge_rating_count"] or 0,
+                           values["challenge_rating_sum"] or 0)
+    order = _order_of(values["challenge_id"], "submitted", values["ratings_version"], settings, m)
+    return standing_of(order.by_id.get(values["id"])) | {"my_rating": values["my_rating"]}
+
+
+SETTINGS = ("method", "prior_weight", "min_ratings", "panel_weight", "shortlist_size")
+
+
+def with_standing(statement, user_id):
+    """A select of one pitch joined to its challenge, with what standing_of_row reads: the
+    challenge's settings, totals and ratings version, and the stars of the person bound as
+    `user_id` (null signed out or not rated)."""
+    mine = (select(Rating.stars).where(Rating.pitch_id == Pitch.id, Rating.user_id == user_id)
+            .scalar_subquery())
+    return (statement.add_columns(
+        *(getattr(Challenge, name).label(f"challenge_{name}") for name in SETTINGS),
+        ChallengeTally.ratings_version, ChallengeTally.rating_count.label("challenge_rating_count"),
+        ChallengeTally.rating_sum.label("challenge_rating_sum"), mine.label("my_rating"))
+        .outerjoin(ChallengeTally, ChallengeTally.challenge_id == Challenge.id))

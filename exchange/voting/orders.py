@@ -41,8 +41,10 @@ def pitches_by_ratings(challenge: Challenge, status: str, limit: int,
 
 
 # The score depends on the challenge's prior mean, so the order is worked out in memory,
-# once per ratings version (live_ranking.score_order); a page then loads only its pitches.
-SCORE_KEYS = [SortKey(None, True, lambda place: place.combined, float),
+# once per ratings version (live_ranking.score_order, the ranking's own order: eligible
+# pitches first); a page then loads only its pitches. Eligibility leads the cursor too.
+SCORE_KEYS = [SortKey(None, True, lambda place: int(place.eligible)),
+              SortKey(None, True, lambda place: place.combined, float),
               SortKey(None, True, lambda place: place.n),
               SortKey(None, False, lambda place: place.submitted_at, datetime),
               SortKey(None, False, lambda place: place.pitch_id)]
@@ -50,8 +52,9 @@ SCORE_KEYS = [SortKey(None, True, lambda place: place.combined, float),
 
 def pitches_by_score(challenge: Challenge, status: str, limit: int,
                      cursor: str | None) -> Page:
-    """One page of the challenge's pitches in `status`, best ranking score first."""
-    page = paginate_in_memory(live_ranking.score_order(challenge, status), SCORE_KEYS, limit,
-                              cursor)
+    """One page of the challenge's pitches in `status`, in the ranking's order."""
+    page = paginate_in_memory(live_ranking.score_order(challenge, status).places, SCORE_KEYS,
+                              limit, cursor)
     page.items = pitches.in_order([place.pitch_id for place in page.items])
     return page
+

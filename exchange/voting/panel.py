@@ -14,8 +14,8 @@ from exchange.challenges.models import Challenge
 from exchange.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.extensions import db
 from exchange.http.pagination import Page, SortKey, paginate
-from exchange.organisations.models import Membership, Organisation
-from exchange.organisations.policy import is_officer_of
+from exchange.organisations.models import Organisation
+from exchange.organisations.policy import is_officer_in_sql, is_officer_of
 from exchange.pitches.models import Pitch
 from exchange.voting import tallies
 from exchange.voting.models import PanelConflict, PanelMember
@@ -40,14 +40,26 @@ def sits_on_panel_in_sql(user_id):
     """SQL condition, the same rule as `sits_on_panel` for a query of one challenge and one
     person (an id, or a bind parameter): read with the facts a rating needs, in their one
     query."""
-    officer = (select(Membership.user_id)
-               .join(Organisation, Organisation.id == Membership.organisation_id)
-               .where(Membership.user_id == user_id,
-                      Membership.organisation_id == Challenge.council_id,
-                      Organisation.kind == "council", Organisation.status == "verified"))
     invited = select(PanelMember.user_id).where(PanelMember.challenge_id == Challenge.id,
                                                 PanelMember.user_id == user_id)
-    return or_(officer.exists(), invited.exists())
+    return or_(is_officer_in_sql(user_id, Challenge.council_id), invited.exists())
+
+
+def seats_of(user) -> list[dict]:
+    """The panels `user` sits on, oldest challenge first, each with its council: one query.
+    Every challenge of a council they are an officer of, and those they were invited onto."""
+    found = db.session.execute(
+        select(Challenge.id, Challenge.title, Challenge.status, Organisation.id.label("council_id"),
+               Organisation.name)
+        .join(Organisation, Organisation.id == Challenge.council_id)
+        .where(sits_on_panel_in_sql(user.id)).order_by(Challenge.id))
+    return [{"challenge_id": row.id, "title": row.title, "status": row.status,
+             "council": {"id": row.council_id, "name": row.name}} for row in found]
+
+
+def panels_section(_sender, *, user, **_) -> dict:
+    """GET /auth/me's `panels` (a receiver of events.me_sections)."""
+    return {"panels": seats_of(user)}
 
 
 def may_declare_conflicts(user, challenge: Challenge, user_id: int) -> bool:

@@ -192,7 +192,3 @@ def panel_gap(public01: float, panel01: float | None) -> float | None:
     rating."""
     return None if panel01 is None else panel01 - public01
 
-
-def score_order(entries: list[Entry]) -> list[Entry]:
-    """All entries by combined score and the tie-breaks, eligibility aside."""
-    return sorted(entries, key=_order_key)

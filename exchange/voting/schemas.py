@@ -62,9 +62,9 @@ class _Interval(fields.Nested):
         return None if value is None else dict(value)
 
 
-class RankingEntry(Schema):
-    """One pitch of a live ranking (from voting/live_ranking.py) or of a published
-    shortlist (a ShortlistEntry row): both carry these names."""
+class EntryWorking(Schema):
+    """One pitch's place and working, as a live ranking (voting/live_ranking.py) and a
+    published shortlist (a ShortlistEntry row) both show it; they differ in one flag."""
 
     def _serialize(self, obj, *, many=False):
         # Each field's own formatting, without marshmallow's generic lookup around it:
@@ -83,8 +83,6 @@ class RankingEntry(Schema):
     rank = fields.Integer(required=True, allow_none=True, metadata={
         "description": "Place among eligible pitches; null when excluded."})
     eligible = fields.Boolean(required=True)
-    shortlisted = fields.Boolean(required=True, metadata={
-        "description": "Among the first `shortlist_size` eligible pitches."})
     excluded_reasons = _JsonList(fields.String(
         validate=validate.OneOf(["too_few_ratings", "no_panel_rating"])), required=True)
     n = fields.Integer(required=True)
@@ -126,6 +124,25 @@ class RankingEntry(Schema):
                            "the challenge, or a panel member's declared conflict; "
                            "`new_account`: from accounts younger than the challenge's "
                            "`min_account_age_hours` when they rated."})
+
+
+class RankingEntry(EntryWorking):
+    """One pitch of the live ranking: what it would be if the shortlist were published now."""
+
+    # The live entry keeps the ranking's own name for it (RankedPitch.shortlisted); on the
+    # wire `shortlisted` is only ever the published fact.
+    would_be_shortlisted = fields.Boolean(required=True, attribute="shortlisted", metadata={
+        "description": "Among the first `shortlist_size` eligible pitches now: it would be "
+                       "shortlisted if the shortlist were published now. Not a published "
+                       "fact; GET /challenges/{id}/shortlist and a pitch say `shortlisted`."})
+
+
+class ShortlistEntryOut(EntryWorking):
+    """One pitch of a published shortlist, as sealed in its snapshot."""
+
+    shortlisted = fields.Boolean(required=True, metadata={
+        "description": "On the published shortlist: among its first `shortlist_size` "
+                       "eligible pitches when it was published."})
 
 
 class RankingSettings(Schema):
@@ -213,6 +230,7 @@ class ShortlistOut(RankingOut):
     published_by = fields.Nested(UserRef, required=True, allow_none=True, metadata={
         "description": "The officer who published it; null once their account is erased."})
     shortlisted_pitch_ids = fields.List(fields.Integer(), required=True)
+    entries = fields.List(fields.Nested(ShortlistEntryOut), required=True)
 
 
 class IntegrityRules(Schema):

@@ -9,7 +9,7 @@ def test_citizen_comments_on_a_pitch_and_the_counts_follow(citizen, pitch):
     created = ok(citizen.post(f"/pitches/{pitch['id']}/comments",
                               json={"body": "  Would this work offline?  "}), 201)
     assert created["body"] == "Would this work offline?"
-    assert created["author"] == {"id": citizen.id, "display_name": created["author"]
+    assert created["author"] == {"id": citizen.id, "roles": [], "display_name": created["author"]
                                  ["display_name"]}
     assert created["pitch_id"] == pitch["id"] and created["parent_id"] is None
     assert created["status"] == "visible"

@@ -143,7 +143,9 @@ def test_before_publication_the_page_shows_the_live_ranking_worked_by_hand(app, 
     assert [tidy["mean"]["text"], tidy["public_score"]["text"]] == ["4.67", "0.786"]
     assert [bins["rank"]["text"], bins["n"]["text"], bins["S"]["text"]] == ["2", "2", "5"]
     assert [bins["mean"]["text"], bins["public_score"]["text"]] == ["2.50", "0.613"]
-    assert "Shortlisted" in tidy["standing"]["text"]
+    # Live: what would be shortlisted now, never said as the published fact.
+    assert tidy["standing"]["text"] == "✓ Would be shortlisted"
+    assert "would be shortlisted now, rank 1" in html and "✓ Shortlisted" not in html
     assert bins["standing"]["text"] == "Eligible"
     assert late["rank"]["text"] == "–"
     assert "fewer counted public ratings than the minimum" in late["standing"]["text"]
@@ -166,7 +168,9 @@ def test_after_publication_the_page_shows_the_frozen_shortlist_and_its_seal(app,
     host = "http://localhost"
     assert f"oix-verify {host}/api/v1/challenges/{challenge}</code>" in html
     assert f'href="{host}/api/v1/challenges/{challenge}/ratings.jsonl"' in html
-    assert cells(html)[pitches["Tidy Streets"]]["n"]["text"] == "3"
+    tidy = cells(html)[pitches["Tidy Streets"]]
+    assert tidy["n"]["text"] == "3"
+    assert tidy["standing"]["text"] == "✓ Shortlisted" and "Would be shortlisted" not in html
 
 
 def test_a_panel_challenge_shows_panel_figures_and_agreement(app, make, council,
@@ -237,7 +241,7 @@ def test_in_chromium_every_number_on_the_page_is_the_apis(app, make, council, ra
     api = ok(make.anonymous().get(
         f"/challenges/{challenge}/{'ranking' if stage == 'live' else 'shortlist'}"))
     rows = tab.eval_on_selector_all("tr[data-pitch-id]", """rows => rows.map(row => ({
-        id: Number(row.dataset.pitchId),
+        id: Number(row.dataset.pitchId), marked: row.classList.contains('shortlisted'),
         cells: Object.fromEntries([...row.querySelectorAll('[data-field]')].map(
             cell => [cell.dataset.field, {text: cell.textContent.trim(),
                                           value: cell.dataset.value}])),
@@ -258,6 +262,9 @@ def test_in_chromium_every_number_on_the_page_is_the_apis(app, make, council, ra
         assert row["cells"]["p_top_k"]["value"] == json.dumps(entry["p_top_k"])
         assert json.loads(row["cells"]["score_interval"]["value"]) == entry["score_interval"]
         assert row["bars"] == entry["histogram"]
+        # The live flag on the live ranking, the published one on the shortlist.
+        assert row["marked"] == entry["would_be_shortlisted" if stage == "live" else
+                                      "shortlisted"]
         assert row["excluded"] == entry["excluded"]
         assert row["cells"]["integrity_flags"]["value"] == " ".join(entry["integrity_flags"])
         assert row["cells"]["title"]["text"] == entry["title"]

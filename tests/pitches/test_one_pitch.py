@@ -8,19 +8,20 @@ from sqlalchemy import text
 from exchange import views
 from exchange.extensions import db
 from exchange.http.conditional import etag_of
-from exchange.pitches import schemas, service
+from exchange.pitches import schemas
 from tests.contract import recorded_statements
 from tests.factories import ok
 
 
-def _as_listed(app, pitch_id: int, can: dict) -> bytes:
-    """The pitch as the lists show it (rows read by `in_order`, dumped by PitchOut), in the
-    bytes the app writes for a JSON answer (`can`: the caller's hints, tests/test_hints.py's
-    subject)."""
+def _as_listed(app, client, shown: dict) -> bytes:
+    """The pitch as its challenge's list shows it to the same caller (rows read by
+    `in_order`, dumped by PitchOut, with the caller's standing), in the bytes the app
+    writes for a JSON answer."""
+    listed = ok(client.get(f"/challenges/{shown['challenge_id']}/pitches?sort=score"
+                           f"&status={shown['status']}&limit=100"))["items"]
+    item = next(pitch for pitch in listed if pitch["id"] == shown["id"])
     with app.test_request_context():
-        shown = service.in_order([pitch_id])[0]
-        shown.can = can
-        return app.json.response(schemas.PitchOut().dump(shown)).get_data()
+        return app.json.response(item).get_data()
 
 
 def _run(app, sql: str, **values) -> None:
@@ -32,7 +33,7 @@ def _run(app, sql: str, **values) -> None:
 def _answers_as_listed(app, client, pitch_id: int) -> dict:
     response = client.get(f"/pitches/{pitch_id}")
     assert response.status_code == 200
-    assert response.get_data() == _as_listed(app, pitch_id, response.get_json()["can"])
+    assert response.get_data() == _as_listed(app, client, response.get_json())
     assert response.headers["ETag"] == etag_of(json.loads(response.get_data()))
     return response.get_json()
 

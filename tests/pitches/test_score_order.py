@@ -93,6 +93,9 @@ def test_a_changed_method_reorders_the_list_at_once(make, council, anon, challen
     for _ in range(3):
         ok(make.user("rater").put(f"/pitches/{steady}/rating", json={"stars": 4}))
     ok(make.user("rater").put(f"/pitches/{lucky}/rating", json={"stars": 5}))
+    # lucky scores higher but has too few ratings (1 < min_ratings 3): eligible ones first.
+    assert _ids(anon, path) == [steady, lucky]
+    ok(council.owner.patch(f"/challenges/{challenge['id']}", json={"min_ratings": 1}))
     # bayesian, m = 17/4: steady (5m + 12) / 8 = 4.156, lucky (5m + 5) / 6 = 4.375.
     assert _ids(anon, path) == [lucky, steady]
     ok(council.owner.patch(f"/challenges/{challenge['id']}", json={"method": "wilson"}))

@@ -143,7 +143,10 @@ def test_ranking_matches_the_hand_worked_values(built, anon, method, w):
                                               w * PANEL01[n]))
     ranked = [names[e["pitch_id"]] for e in body["entries"] if e["eligible"]]
     assert ranked == eligible
-    assert [names[e["pitch_id"]] for e in body["entries"] if e["shortlisted"]] == eligible[:3]
+    assert [names[e["pitch_id"]] for e in body["entries"]
+            if e["would_be_shortlisted"]] == eligible[:3]
+    # `shortlisted` is the published fact only: a live ranking never says it.
+    assert not any("shortlisted" in e for e in body["entries"])
     assert body["entries"][-1]["rank"] is None
 
 
@@ -182,7 +185,11 @@ def test_publishing_freezes_the_ranking(built, anon, council, make):
     live = _ranking(anon, cid)
     published = ok(council.owner.post(f"/challenges/{cid}/shortlist"), 201)
     assert [names[i] for i in published["shortlisted_pitch_ids"]] == list("AEB")
-    assert published["entries"] == live["entries"]
+    # The same entries, the live flag now the published fact under its own name.
+    assert published["entries"] == [
+        {("shortlisted" if k == "would_be_shortlisted" else k): v for k, v in e.items()}
+        for e in live["entries"]]
+    assert [e["shortlisted"] for e in published["entries"]] == [True] * 3 + [False] * 2
     challenge = ok(anon.get(f"/challenges/{cid}"))
     assert challenge["status"] == "shortlisted"
     flags = {names[p["id"]]: p["shortlisted"] for p in

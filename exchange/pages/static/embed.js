@@ -112,9 +112,14 @@
   if (pitchId) {
     for (const button of main.querySelectorAll("button[data-stars]")) {
       button.addEventListener("click", () => rate(Number(button.getAttribute("data-stars"))));
+      button.disabled = false;
     }
     const form = document.getElementById("sign-in");
-    if (form) form.addEventListener("submit", signIn);
+    if (form) {
+      form.addEventListener("submit", signIn);
+      // Enabled only now: a click before this would have submitted the form itself.
+      form.querySelector("button[type=submit]").disabled = false;
+    }
   }
   if ("ResizeObserver" in window) new ResizeObserver(reportHeight).observe(document.body);
   reportHeight();
