@@ -86,8 +86,9 @@ def _pitch_actions(world):
     ]
 
 
-def _comment_actions(world):
-    pid, cid = world.ids["pitch_id"], world.ids["comment_id"]
+def _comment_actions(world, cid: int | None = None):
+    """Each comment hint's action on the comment `cid` (the world's comment by default)."""
+    pid, cid = world.ids["pitch_id"], cid or world.ids["comment_id"]
     return [
         ("edit", lambda c: c.patch(f"/comments/{cid}", json={"body": "Rewritten"})),
         ("delete", lambda c: c.delete(f"/comments/{cid}")),
@@ -113,6 +114,19 @@ def _disagreements(worlds, stage, role, kind, can, actions) -> list[str]:
         status = act(world.client(role, worlds.app)).status_code
         if status >= 500 or _hinted(can, hint) != (status < 300):
             wrong.append(f"{kind} {hint}: hint {_hinted(can, hint)}, answer {status}")
+    return wrong
+
+
+def _comment_disagreements(worlds, stage, role, can, prepare) -> list[str]:
+    """As _disagreements, for the comment `prepare(world)` makes ready and returns the id
+    of: before each action the world is put back as built and prepared again."""
+    wrong = []
+    for index, (hint, _) in enumerate(_comment_actions(worlds.at(stage))):
+        world = worlds.at(stage)
+        _, act = _comment_actions(world, prepare(world))[index]
+        status = act(world.client(role, worlds.app)).status_code
+        if status >= 500 or can[hint] != (status < 300):
+            wrong.append(f"comment {hint}: hint {can[hint]}, answer {status}")
     return wrong
 
 
@@ -249,3 +263,64 @@ def test_a_closed_challenge_offers_only_what_stays_allowed(worlds):
     assert author.patch(f"/comments/{world.ids['comment_id']}",
                         json={"body": "Too late"}).status_code == 409
     assert author.delete(f"/comments/{world.ids['comment_id']}").status_code == 204
+
+
+FLAGGERS = tuple(role for role in ROLES if role not in (None, "author"))
+
+
+@pytest.mark.parametrize("role", FLAGGERS)
+def test_a_comment_the_caller_flagged_is_not_offered_for_flagging_again(worlds, role):
+    """A second flag of the same person is refused (409): once the caller has flagged a
+    comment, `flag` is false wherever it is shown to them, and every hint still says what
+    its action does; others who have not flagged it are still offered it."""
+    world = worlds.at("open")
+    pid, cid = world.ids["pitch_id"], world.ids["comment_id"]
+    client = world.client(role, worlds.app)
+    path = f"/pitches/{pid}/comments"
+    assert ok(client.get(path))["items"][0]["can"]["flag"] is True
+
+    def flagged_by_role(world) -> int:
+        ok(world.client(role, worlds.app).post(f"/comments/{cid}/flags",
+                                               json={"reason": "Off topic"}), 201)
+        return cid
+
+    flagged_by_role(world)
+    shown = ok(client.get(path))["items"][0]
+    assert shown["flagged_by_me"] is True
+    assert shown["can"]["flag"] is False
+    assert ok(client.get(f"{path}?view=thread"))["items"][0]["can"] == shown["can"]
+    if role in ("council_officer", "admin"):  # the moderators' queue shows it too
+        queued = ok(client.get(f"/challenges/{world.ids['challenge_id']}/flags"))["items"]
+        assert [item["comment"]["can"] for item in queued] == [shown["can"]]
+    other = "citizen" if role != "citizen" else "supplier"
+    assert ok(world.client(other, worlds.app).get(path))["items"][0]["can"]["flag"] is True
+    assert _comment_disagreements(worlds, "open", role, shown["can"], flagged_by_role) == []
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "signed_out")
+def test_replies_in_the_thread_view_carry_their_hints(worlds, role):
+    """`?view=thread` nests replies; each carries `can` as the flat list shows it, and
+    each hint says what its action does to the reply."""
+    world = worlds.at("open")
+    pid, cid = world.ids["pitch_id"], world.ids["comment_id"]
+
+    def replied(world) -> int:
+        return ok(world.client("citizen", worlds.app).post(
+            f"/pitches/{pid}/comments", json={"body": "And in Gaelic?", "parent_id": cid}),
+            201)["id"]
+
+    reply_id = replied(world)
+    client = world.client(role, worlds.app)
+    [top] = ok(client.get(f"/pitches/{pid}/comments?view=thread"))["items"]
+    [nested] = top["replies"]
+    flat = {comment["id"]: comment for comment in
+            ok(client.get(f"/pitches/{pid}/comments"))["items"]}
+    assert nested["id"] == reply_id
+    assert top["can"] == flat[cid]["can"]
+    assert nested["can"] == flat[reply_id]["can"]
+    if role is None:
+        assert nested["can"] == NOTHING["comment"]
+    if role == "citizen":  # the reply's author, by hand
+        assert nested["can"] == {"edit": True, "delete": True, "flag": False, "reply": True,
+                                 "moderate": False}
+    assert _comment_disagreements(worlds, "open", role, nested["can"], replied) == []
