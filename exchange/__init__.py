@@ -104,12 +104,13 @@ def _register_blueprints(api) -> None:
 
 def _connect_domain_events() -> None:
     """Higher domains' receivers of what lower ones announce (exchange/events.py)."""
-    from exchange import events
+    from exchange import events, hints
     from exchange.organisations import service as organisations
     from exchange.voting import hooks
 
     events.me_sections.connect(organisations.pending_invitations_section)
     hooks.connect()
+    hints.connect()
 
 
 def _register_models() -> None:

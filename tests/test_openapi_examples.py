@@ -203,6 +203,9 @@ def test_response_examples_are_what_the_seeded_exchange_answers(quick_commits):
     answers["FlagReasonOut"] = answers["FlaggedCommentOut"]["reasons"][0]
     answers["AuditEventOut"] = answers["AuditEventOutPage"]["items"][0]
     answers["ChallengeEventOut"] = answers["ChallengeEventOutPage"]["items"][0]
+    answers["ChallengeCan"] = answers["ChallengeOut"]["can"]
+    answers["PitchCan"] = answers["PitchOut"]["can"]
+    answers["CommentCan"] = answers["CommentOut"]["can"]
 
     response_schemas = {name for name in examples.BY_SCHEMA if not name.endswith("In")
                         and not name.endswith("Patch")} | set(examples.PAGES)

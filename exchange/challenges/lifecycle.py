@@ -24,22 +24,43 @@ def may_move(current: str, target: str) -> bool:
     return target in TRANSITIONS[current]
 
 
+def moves_from(status: str) -> list[str]:
+    """The statuses a move (POST /challenges/{id}/status) may reach from `status`:
+    publishing, not a move, shortlists, so it is never offered."""
+    return sorted(TRANSITIONS[status] - {"shortlisted"})
+
+
+def accepts_pitches(status: str) -> bool:
+    return status in ACCEPTS_PITCHES
+
+
+def is_editable(status: str) -> bool:
+    return status in EDITABLE
+
+
+def is_deletable(status: str) -> bool:
+    return status in DELETABLE
+
+
+def publishes_shortlist(status: str) -> bool:
+    return status == PUBLISHES_SHORTLIST
+
+
 def check_editable(challenge) -> None:
     """Conflict (409) once the challenge is shortlisted or closed."""
-    if challenge.status not in EDITABLE:
+    if not is_editable(challenge.status):
         raise Conflict(f"A {challenge.status} challenge can no longer be edited.")
 
 
 def check_deletable(challenge) -> None:
     """Conflict (409) unless a draft: anything published stays on the record."""
-    if challenge.status not in DELETABLE:
+    if not is_deletable(challenge.status):
         raise Conflict("Only drafts can be deleted; close the challenge instead.")
 
 
 def check_may_move(challenge, target: str) -> None:
     """Conflict (409) for a move the life forbids, or for shortlisting by hand."""
-    # Publishing, not a move, shortlists: it is never offered as a move.
-    allowed = sorted(TRANSITIONS[challenge.status] - {"shortlisted"})
+    allowed = moves_from(challenge.status)
     if target == "shortlisted":
         raise Conflict("A challenge is shortlisted only by publishing its shortlist.",
                        facts={"allowed": allowed})
@@ -72,7 +93,7 @@ def move(challenge, target: str, now: datetime) -> None:
 def check_may_publish_shortlist(challenge) -> None:
     """Conflict (409) unless the challenge is in voting: the shortlist is published from
     there only."""
-    if challenge.status != PUBLISHES_SHORTLIST:
+    if not publishes_shortlist(challenge.status):
         raise Conflict(f"The shortlist is published from voting; this challenge is "
                        f"{challenge.status}.")
 

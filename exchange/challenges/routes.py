@@ -24,11 +24,13 @@ def create_challenge(body):
 @blp.response(200, page_of(schemas.ChallengeOut))
 def list_challenges(args):
     """Challenges you may see; drafts only to their council's members."""
-    page = service.page_of_listing(optional_user(), args["sort"], args["limit"],
+    user = optional_user()
+    page = service.page_of_listing(user, args["sort"], args["limit"],
                                    args["cursor"], status=args.get("status"),
                                    tag=args.get("tag"), council_id=args.get("council_id"),
                                    q=args.get("q"))
     page.items = schemas.listed(page.items)
+    service.with_hints(user, page.items)
     return envelope(page), link_header(page)
 
 
@@ -37,7 +39,9 @@ def list_challenges(args):
 @blp.problems(404)
 def get_challenge(challenge_id):
     """One challenge; counts a view of it (not of its pitches)."""
-    return tagged_document(schemas.listed_one(service.view(challenge_id, optional_user())))
+    user = optional_user()
+    return tagged_document(service.with_hints(
+        user, [schemas.listed_one(service.view(challenge_id, user))])[0])
 
 
 @blp.patch("/challenges/<int:challenge_id>")

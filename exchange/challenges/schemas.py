@@ -53,6 +53,19 @@ class ChallengePatch(SettingsFields):
     tags = tag_list()
 
 
+class ChallengeCan(Plain):
+    edit = fields.Boolean(required=True, metadata={"description": "PATCH would be allowed."})
+    delete = fields.Boolean(required=True, metadata={"description": "DELETE would be allowed."})
+    move_to = fields.List(fields.String(validate=validate.OneOf(STATUSES)), required=True,
+                          metadata={"description": "Statuses POST .../status may move it to."})
+    publish_shortlist = fields.Boolean(required=True, metadata={
+        "description": "POST .../shortlist would be allowed."})
+    submit_pitch = fields.Boolean(required=True, metadata={
+        "description": "The caller belongs to a supplier and the challenge takes pitches."})
+    manage_panel = fields.Boolean(required=True, metadata={
+        "description": "Inviting or removing panel members would be allowed."})
+
+
 class ChallengeOut(Plain):
     id = fields.Integer(required=True)
     council = fields.Nested(Summary, required=True)
@@ -82,15 +95,19 @@ class ChallengeOut(Plain):
                                 "How a closed challenge ended: `shortlisted` when its "
                                 "shortlist was published before it closed, `cancelled` when "
                                 "it closed without one. Null on every other status.")})
+    can = fields.Nested(ChallengeCan, required=True, metadata={
+        "description": "What the caller may do to it now, by the rules that decide each "
+                       "action (signed out: nothing)."})
 
 
 @cache
 def _dump_listed():
-    """ChallengeOut's plan, reading a listed row (LISTED_NAMES) by index."""
+    """ChallengeOut's plan, reading a listed row (LISTED_NAMES) by index; `can` is the
+    caller's, added after (service.with_hints)."""
     names = service.LISTED_NAMES
     council_id, council_name = names.index("council_id"), names.index("council_name")
     rating_count = names.index("rating_count")
-    return ChallengeOut().row_dumper(names, computed={
+    return ChallengeOut(exclude=("can",)).row_dumper(names, computed={
         "council": lambda row: {"id": row[council_id], "name": row[council_name]},
         # As TallyCount reads it: 0 while the challenge has no tally.
         "rating_count": lambda row: row[rating_count] or 0,

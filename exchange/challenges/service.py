@@ -3,6 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from types import SimpleNamespace
 
 from sqlalchemy import Select, bindparam, func, inspect, literal, or_, select
 from sqlalchemy.orm import lazyload
@@ -91,6 +92,21 @@ def get_for_officer(challenge_id: int, user, *, lock: bool = False) -> Challenge
     return challenge
 
 
+def hinted(user, challenge: Challenge) -> Challenge:
+    """The challenge carrying `can` for `user` (ChallengeOut shows it)."""
+    challenge.can = policy.hints(user, challenge)
+    return challenge
+
+
+def with_hints(user, documents: list[dict]) -> list[dict]:
+    """Challenges in the wire format (ChallengeOut), each given `can` for `user`, judged
+    from its status and council as shown: no query."""
+    for document in documents:
+        document["can"] = policy.hints(user, SimpleNamespace(
+            status=document["status"], council_id=document["council"]["id"]))
+    return documents
+
+
 def _set_tags(challenge: Challenge, tags: list[str]) -> None:
     wanted = list(dict.fromkeys(tags))
     challenge.tag_rows = [row for row in challenge.tag_rows if row.tag in wanted]
@@ -115,7 +131,7 @@ def create(user, fields: dict) -> Challenge:
                  changes=audit.changes({}, _audited(challenge, ("council_id", "status",
                                                                 *CONTENT, *SETTINGS))))
     db.session.commit()
-    return challenge
+    return hinted(user, challenge)
 
 
 def _audited(challenge: Challenge, names) -> dict:
@@ -159,7 +175,7 @@ def update(user, challenge_id: int, changes: dict, precondition=no_precondition)
         events.challenge_settings_changed.send(None, challenge=challenge, fields=judged)
     _record_edit(user, challenge, before)
     db.session.commit()
-    return challenge
+    return hinted(user, challenge)
 
 
 def delete(user, challenge_id: int, precondition=no_precondition) -> None:
@@ -181,7 +197,7 @@ def move(user, challenge_id: int, target: str) -> Challenge:
                  changes=audit.changes({"status": challenge.status}, {"status": target}))
     lifecycle.move(challenge, target, utcnow())
     db.session.commit()
-    return challenge
+    return hinted(user, challenge)
 
 
 SORTS = {

@@ -34,12 +34,22 @@ def flagged(user, challenge_id: int, status: str | None, limit: int,
         statement = statement.where(Comment.status == status)
     page = paginate(statement, QUEUE_ORDER, limit, cursor)
     reasons = _reasons_of([comment.id for comment in page.items])
-    shown = present_all(user, page.items, moderator=True)
+    shown = present_all(user, page.items, moderator=True, open_pitch_ids=_open_pitches(
+        challenge, {comment.pitch_id for comment in page.items}))
     page.items = [{
         "comment": seen, "flag_count": comment.flag_count,
         **reasons.get(comment.id, {"reasons": [], "last_flagged_at": None}),
     } for comment, seen in zip(page.items, shown, strict=True)]
     return page
+
+
+def _open_pitches(challenge, pitch_ids: set[int]) -> set[int]:
+    """Those of the challenge's pitches whose discussion is open, in one query."""
+    if not pitch_ids:
+        return set()
+    found = db.session.execute(select(Pitch.id, Pitch.status).where(Pitch.id.in_(pitch_ids)))
+    return {pitch_id for pitch_id, status in found
+            if policy.open_for_comments(status, challenge.status)}
 
 
 def _reasons_of(comment_ids: list[int]) -> dict:

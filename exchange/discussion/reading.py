@@ -13,9 +13,10 @@ from exchange.pitches import service as pitches
 THREAD_ORDER = [SortKey(Comment.id, False, lambda c: c.id)]
 
 
-def present(comment: Comment, *, moderator: bool, speaker: Speaker = NOBODY) -> dict:
+def present(comment: Comment, *, moderator: bool, can: dict, speaker: Speaker = NOBODY) -> dict:
     """A comment as the caller may see it: text and author withheld when deleted or hidden;
-    `speaker`: its author's roles and whether the caller flagged it (speakers.of_comments)."""
+    `can`: its hints for the caller (policy.hints); `speaker`: its author's roles and
+    whether the caller flagged it (speakers.of_comments)."""
     deleted = comment.deleted_at is not None
     withheld = deleted or (comment.status == "hidden" and not moderator)
     author = comment.author
@@ -30,14 +31,28 @@ def present(comment: Comment, *, moderator: bool, speaker: Speaker = NOBODY) -> 
         "reply_count": comment.reply_count,
         "flag_count": comment.flag_count if moderator else None,
         "created_at": comment.created_at, "edited_at": comment.edited_at,
+        "can": can,
     }
 
 
-def present_all(user, comments: list, *, moderator: bool) -> list[dict]:
-    """Comments as `user` sees them, their authors' roles read in one statement for all."""
+def present_all(user, comments: list, *, moderator: bool,
+                open_pitch_ids: set[int]) -> list[dict]:
+    """Comments as `user` sees them, their authors' roles read in one statement for all;
+    `open_pitch_ids`: those of their pitches whose discussion is open (policy.hints)."""
     speakers = of_comments(user, comments)
-    return [present(comment, moderator=moderator, speaker=speakers.get(comment.id, NOBODY))
-            for comment in comments]
+    shown = []
+    for comment in comments:
+        speaker = speakers.get(comment.id, NOBODY)
+        can = policy.hints(user, comment, moderator=moderator,
+                           discussion_open=comment.pitch_id in open_pitch_ids,
+                           flagged_by_me=speaker.flagged_by_me)
+        shown.append(present(comment, moderator=moderator, can=can, speaker=speaker))
+    return shown
+
+
+def open_pitch_ids_of(pitch) -> set[int]:
+    """{the pitch's id} if its discussion is open, else nothing (present_all)."""
+    return {pitch.id} if policy.open_for_comments(pitch.status, pitch.challenge.status) else set()
 
 
 def _comments_of(pitch):
@@ -50,7 +65,8 @@ def flat(user, pitch_id: int, limit: int, cursor: str | None) -> Page:
     """One page of a pitch's comments, oldest first, replies carrying their `parent_id`."""
     pitch = pitches.get_visible(pitch_id, user)
     page = paginate(_comments_of(pitch), THREAD_ORDER, limit, cursor)
-    page.items = present_all(user, page.items, moderator=policy.may_moderate(user, pitch))
+    page.items = present_all(user, page.items, moderator=policy.may_moderate(user, pitch),
+                             open_pitch_ids=open_pitch_ids_of(pitch))
     return page
 
 
@@ -62,7 +78,8 @@ def threaded(user, pitch_id: int, limit: int, cursor: str | None) -> Page:
     page = paginate(_comments_of(pitch).where(Comment.parent_id.is_(None)), THREAD_ORDER,
                     limit, cursor)
     replies = _replies_under([comment.id for comment in page.items])
-    shown = present_all(user, page.items + replies, moderator=policy.may_moderate(user, pitch))
+    shown = present_all(user, page.items + replies, moderator=policy.may_moderate(user, pitch),
+                        open_pitch_ids=open_pitch_ids_of(pitch))
     for comment in shown:
         comment["replies"] = []
     by_id = {comment["id"]: comment for comment in shown}

@@ -24,6 +24,18 @@ class CommentIn(CommentPatch):
                                                  "same pitch and not deleted."})
 
 
+class CommentCan(Schema):
+    edit = fields.Boolean(required=True, metadata={"description": "PATCH would be allowed."})
+    delete = fields.Boolean(required=True, metadata={"description": "DELETE would be allowed."})
+    flag = fields.Boolean(required=True, metadata={
+        "description": "Flagging would be allowed: false once the caller has flagged it (a "
+                       "second flag of the same person is 409)."})
+    reply = fields.Boolean(required=True, metadata={
+        "description": "A reply (POST .../comments with this `parent_id`) would be taken."})
+    moderate = fields.Boolean(required=True, metadata={
+        "description": "Hiding (when visible) or restoring (when hidden) would be allowed."})
+
+
 class CommentAuthorOut(UserRef):
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True, metadata={
         "description": "Whom the author speaks for, as of now: `officer` of the council that "
@@ -56,6 +68,9 @@ class CommentOut(Schema):
         "description": "Flags raised on the comment; shown to moderators only, else null."})
     created_at = UtcDateTime(required=True)
     edited_at = UtcDateTime(required=True, allow_none=True)
+    can = fields.Nested(CommentCan, required=True, metadata={
+        "description": "What the caller may do to it now, by the rules that decide each "
+                       "action (signed out: nothing)."})
 
 
 class CommentListArgs(PageArgs):

@@ -31,15 +31,14 @@ from exchange.challenges.models import Challenge
 from exchange.clock import utcnow
 from exchange.discussion import policy
 from exchange.discussion.models import Comment, CommentFlag
-from exchange.discussion.reading import present, present_all
+from exchange.discussion.reading import open_pitch_ids_of, present, present_all
 from exchange.discussion.speakers import Speaker, role_conditions, roles_of
 from exchange.errors import Conflict, Invalid, NotAllowed, NotFound
 from exchange.extensions import db
 from exchange.pitches import service as pitches
 from exchange.pitches.models import Pitch
 
-# Comments are taken until the challenge closes; a withdrawn pitch takes none.
-COMMENTS_WHILE = {"open", "voting", "shortlisted"}
+COMMENTS_WHILE = policy.COMMENTS_WHILE
 
 NO_SYNC = {"synchronize_session": False}
 
@@ -71,7 +70,9 @@ def _get_locked(comment_id: int, user) -> Comment:
 def _as_seen_by(user, comment: Comment) -> dict:
     """The comment freshly read after a change, as the caller sees it."""
     db.session.refresh(comment)
-    return present_all(user, [comment], moderator=policy.may_moderate(user, comment.pitch))[0]
+    pitch = comment.pitch
+    return present_all(user, [comment], moderator=policy.may_moderate(user, pitch),
+                       open_pitch_ids=open_pitch_ids_of(pitch))[0]
 
 
 # ---- counters -------------------------------------------------------------------------------
@@ -121,6 +122,8 @@ def _is_shown(comment: Comment) -> bool:
 
 def _refuse_closed(pitch_status: str, challenge_status: str) -> None:
     """Conflict (409) unless the pitch is submitted and its challenge not closed."""
+    if policy.open_for_comments(pitch_status, challenge_status):
+        return
     if pitch_status != "submitted":
         raise Conflict("This pitch was withdrawn; its discussion is closed.")
     if challenge_status not in COMMENTS_WHILE:
@@ -267,12 +270,15 @@ def post(user, pitch_id: int, fields: dict) -> dict:
     # challenge's lock (and on SQLite the database's write lock) is held no longer than
     # the writes need. What was written is what the caller sees: nothing is read back.
     author = SimpleNamespace(id=user.id, display_name=user.display_name)
+    posted = SimpleNamespace(id=comment_id, **written, author=author)
+    # Judged before commit expires the author too; the insert took it: the discussion is
+    # open. Nobody has flagged a comment not yet shown to anyone.
+    can = policy.hints(user, posted, discussion_open=True, moderator=bool(moderator),
+                       flagged_by_me=False)
     db.session.commit()
-    # Nobody has flagged a comment not yet shown to anyone.
     speaker = Speaker(roles_of(bool(counted.officer), bool(counted.supplier),
                                bool(counted.panel)))
-    return present(SimpleNamespace(id=comment_id, **written, author=author),
-                   moderator=bool(moderator), speaker=speaker)
+    return present(posted, moderator=bool(moderator), can=can, speaker=speaker)
 
 
 def edit(user, comment_id: int, body: str) -> dict:
@@ -280,7 +286,7 @@ def edit(user, comment_id: int, body: str) -> dict:
     comment = _get_locked(comment_id, user)
     if not policy.may_edit(user, comment):
         raise NotAllowed("Only the author of a comment may edit it.")
-    if comment.deleted_at is not None:
+    if not policy.is_live(comment):
         raise Conflict("This comment was deleted.")
     if comment.status == "hidden":
         raise Conflict("This comment was hidden by a moderator; it cannot be edited.")
@@ -296,7 +302,7 @@ def delete(user, comment_id: int) -> None:
     comment = _get_locked(comment_id, user)
     if not policy.may_delete(user, comment):
         raise NotAllowed("Only the author of a comment, or an admin, may delete it.")
-    if comment.deleted_at is not None:
+    if not policy.is_live(comment):
         raise Conflict("This comment is already deleted.")
     if _is_shown(comment):
         count_shown(comment.pitch_id, comment.pitch.challenge_id, -1)
@@ -334,7 +340,7 @@ def flag(user, comment_id: int, reason: str) -> CommentFlag:
     comment = _get_locked(comment_id, user)
     if not policy.may_flag(user, comment):
         raise NotAllowed("You cannot flag your own comment.")
-    if comment.deleted_at is not None:
+    if not policy.is_live(comment):
         raise Conflict("This comment was deleted.")
     # The unique constraint decides who flagged first; no check-then-insert race.
     flag_id = db.session.execute(
@@ -362,7 +368,7 @@ def moderate(user, comment_id: int, action: str) -> dict:
         raise NotAllowed("Only officers of the challenge's council, and admins, moderate "
                          "its comments.")
     before, after, delta = MODERATION[action]
-    if comment.deleted_at is not None:
+    if not policy.is_live(comment):
         raise Conflict("This comment was deleted; there is nothing to moderate.")
     if comment.status != before:
         raise Conflict(f"This comment is already {comment.status}.")

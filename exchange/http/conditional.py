@@ -26,7 +26,11 @@ UNTAGGED_FIELDS = {"view_count"}
 # A pitch's standing in the live ranking and the caller's stars move with the counts: a
 # rating elsewhere must not make a supplier's edit fail its If-Match.
 COUNT_FIELDS = {"tally", "comment_count", "pitch_count", "rating_count", "reply_count",
-                "flag_count", "rank", "score", "eligible", "excluded_reasons", "my_rating"}
+                "flag_count", "rank", "score", "eligible", "excluded_reasons", "my_rating",
+                # The caller's hints: in the half If-None-Match compares, so each caller's
+                # copy has its own tag, and not in the half If-Match compares, so an edit's
+                # precondition is about the resource, whoever sent it.
+                "can"}
 
 
 # Made once: json.dumps with these options builds a new encoder on every call.

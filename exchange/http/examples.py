@@ -102,6 +102,9 @@ CHALLENGE_OUT = {
     "status_changed_at": PUBLISHED,
     # Shortlisted, not closed yet: once closed it says "shortlisted" (or "cancelled").
     "outcome": None,
+    # As a signed-out reader gets it: nothing to offer.
+    "can": {"edit": False, "delete": False, "move_to": [], "publish_shortlist": False,
+            "submit_pitch": False, "manage_panel": False},
 }
 STATUS_IN = {"status": "voting"}
 PANEL_IN = {"email": "expert@ageing-well.example"}
@@ -144,6 +147,8 @@ PITCH_OUT = {
     "tally": TALLY,
     "rank": 1, "score": 0.8129251700680271, "eligible": True, "excluded_reasons": [],
     "my_rating": None,
+    # As a signed-out reader gets it: nothing to offer.
+    "can": {"edit": False, "withdraw": False, "rate": False, "comment": False},
 }
 
 # Voting ----------------------------------------------------------------------------------
@@ -247,6 +252,8 @@ COMMENT_OUT = {
     "author": {"id": 18, "display_name": "Amara Okoye", "roles": []},
     "flagged_by_me": False, "body": COMMENT_IN["body"], "status": "visible", "deleted": False, "withheld": False, "reply_count": 2,
     "flag_count": None, "created_at": "2026-10-08T18:40:00Z", "edited_at": None,
+    # As a signed-out reader gets it: nothing to offer.
+    "can": {"edit": False, "delete": False, "flag": False, "reply": False, "moderate": False},
 }
 FLAG_IN = {"reason": "Names a member of staff who is not part of the discussion."}
 FLAG_OUT = {"id": 1, "comment_id": 1, "reason": FLAG_IN["reason"],
@@ -255,7 +262,11 @@ MODERATION_IN = {"action": "hide"}
 
 # The moderators' queue: the comment above, once flagged.
 FLAGGED_COMMENT_OUT = {
-    "comment": {**COMMENT_OUT, "flag_count": 1}, "flag_count": 1,
+    "comment": {**COMMENT_OUT, "flag_count": 1,
+                # As the council's officer sees it in their queue.
+                "can": {"edit": False, "delete": False, "flag": True, "reply": True,
+                        "moderate": True}},
+    "flag_count": 1,
     "reasons": [{"reason": FLAG_IN["reason"], "count": 1}],
     "last_flagged_at": "2026-10-09T08:00:00Z",
 }
@@ -365,10 +376,12 @@ BY_SCHEMA = {
     "InvitationOut": INVITATION_OUT, "MembershipPeriodOut": MEMBERSHIP_PERIOD_OUT,
     "ChallengeIn": CHALLENGE_IN, "ChallengePatch": CHALLENGE_PATCH,
     "ChallengeOut": CHALLENGE_OUT, "StatusIn": STATUS_IN, "PanelIn": PANEL_IN,
+    "ChallengeCan": CHALLENGE_OUT["can"],
     "PanelMemberOut": PANEL_MEMBER_OUT, "StatsOut": STATS_OUT,
     "ConflictsIn": CONFLICTS_IN, "PanelConflictOut": PANEL_CONFLICT_OUT,
     "PanelConflictsOut": PANEL_CONFLICTS_OUT,
     "PitchIn": PITCH_IN, "PitchPatch": PITCH_PATCH, "PitchOut": PITCH_OUT,
+    "PitchCan": PITCH_OUT["can"],
     "Tally": TALLY, "TallyPart": PUBLIC_TALLY, "Summary": LAMBETH, "UserRef": PRIYA,
     "RatingIn": RATING_IN, "RatingOut": RATING_OUT, "RankingEntry": RANKING_ENTRY,
     "ShortlistEntryOut": SHORTLIST_ENTRY_OUT,
@@ -379,6 +392,7 @@ BY_SCHEMA = {
     "PanelAgreement": RANKING_OUT["panel_agreement"],
     "CommentIn": COMMENT_IN, "CommentPatch": COMMENT_PATCH, "CommentOut": COMMENT_OUT,
     "CommentAuthorOut": COMMENT_OUT["author"],
+    "CommentCan": COMMENT_OUT["can"],
     "FlagIn": FLAG_IN, "FlagOut": FLAG_OUT, "ModerationIn": MODERATION_IN,
     "FlaggedCommentOut": FLAGGED_COMMENT_OUT, "FlagReasonOut": FLAGGED_COMMENT_OUT["reasons"][0],
     "AuditEventOut": AUDIT_EVENT_OUT, "ChallengeEventOut": CHALLENGE_EVENT_OUT,

@@ -30,6 +30,22 @@ def is_officer_of(user, council: Organisation) -> bool:
     return council.is_verified_council and is_member(user, council.id)
 
 
+def officer_council_ids(user) -> set[int]:
+    """The verified councils the user is an officer of, from their memberships (loaded
+    with the sign-in): the same rule as `is_officer_of`, with no council at hand."""
+    if user is None:
+        return set()
+    return {m.organisation_id for m in user.memberships
+            if m.organisation.is_verified_council}
+
+
+def supplier_ids_of(user) -> list[int]:
+    """The supplier organisations the user belongs to: those they may pitch for."""
+    if user is None:
+        return []
+    return [m.organisation_id for m in user.memberships if m.organisation.kind == "supplier"]
+
+
 def is_member_in_sql(user_id, organisation_id):
     """SQL condition, the same rule as `is_member`, for a person and an organisation given
     as ids, bind parameters or columns of the enclosing query."""

@@ -24,11 +24,13 @@ def submit_pitch(body, challenge_id):
 @blp.response(200, page_of(schemas.PitchOut))
 @blp.problems(404)
 def list_pitches(args, challenge_id):
-    """A challenge's pitches, each with its tally, its standing in the live ranking and the
-    caller's stars: one request draws a voting page."""
-    challenge = challenges.get_visible(challenge_id, optional_user(), bare=True)
-    page = service.page_of_listing(optional_user(), challenge, args["status"], args["sort"],
+    """A challenge's pitches, each with its tally, its standing in the live ranking, the
+    caller's stars and what the caller may do to it: one request draws a voting page."""
+    user = optional_user()
+    challenge = challenges.get_visible(challenge_id, user, bare=True)
+    page = service.page_of_listing(user, challenge, args["status"], args["sort"],
                                    args["limit"], args["cursor"])
+    service.with_hints(user, challenge, page.items)
     return envelope(page), link_header(page)
 
 
@@ -37,7 +39,10 @@ def list_pitches(args, challenge_id):
 @blp.problems(404)
 def get_pitch(pitch_id):
     """One pitch with its tally; counts a view of the pitch (not of its challenge)."""
-    return tagged_document(schemas.pitch_document(*service.view(optional_user(), pitch_id)))
+    user = optional_user()
+    values, tags, standing = service.view(user, pitch_id)
+    return tagged_document(schemas.pitch_document(values, tags, standing)
+                           | {"can": service.hints_of_shown(user, values)})
 
 
 @blp.patch("/pitches/<int:pitch_id>")

@@ -62,6 +62,17 @@ class TallyField(fields.Nested):
         return super()._serialize(NO_RATINGS if value is None else value, attr, obj, **kwargs)
 
 
+class PitchCan(Plain):
+    edit = fields.Boolean(required=True, metadata={"description": "PATCH would be allowed."})
+    withdraw = fields.Boolean(required=True, metadata={
+        "description": "POST .../withdraw would be allowed."})
+    rate = fields.Boolean(required=True, metadata={
+        "description": "PUT .../rating would be accepted (it may still be excluded from the "
+                       "ranking, with its reason)."})
+    comment = fields.Boolean(required=True, metadata={
+        "description": "POST .../comments would be taken."})
+
+
 class PitchOut(Plain):
     id = fields.Integer(required=True)
     challenge_id = fields.Integer(required=True)
@@ -100,6 +111,9 @@ class PitchOut(Plain):
     my_rating = fields.Integer(required=True, allow_none=True, metadata={
         "description": "The caller's stars (1-5) on this pitch, counted or not; null when "
                        "signed out or not rated."})
+    can = fields.Nested(PitchCan, required=True, metadata={
+        "description": "What the caller may do to it now, by the rules that decide each "
+                       "action (signed out: nothing)."})
 
 
 def _tally_part(values, kind: str) -> dict:

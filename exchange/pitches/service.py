@@ -21,7 +21,7 @@ from exchange.organisations.policy import is_member
 from exchange.pitches import policy
 from exchange.pitches.models import Pitch, PitchTag
 
-WITHDRAWABLE_WHILE = {"open", "voting"}
+WITHDRAWABLE_WHILE = policy.WITHDRAWABLE_WHILE  # the seed reads it here
 
 
 def _visible(pitch_id: int, user):
@@ -43,6 +43,32 @@ def get_for_edit(pitch_id: int, user) -> Pitch:
     if not policy.may_edit(user, pitch):
         raise NotAllowed("Only members of the supplier that made this pitch may change it.")
     return pitch
+
+
+def hinted(user, pitch: Pitch) -> Pitch:
+    """The pitch carrying `can` for `user` (PitchOut shows it)."""
+    pitch.can = policy.hints(user, pitch)
+    return pitch
+
+
+def with_hints(user, challenge: Challenge, shown: list) -> list:
+    """A page of the challenge's pitches (Pitch or Shown), each given `can` for `user`,
+    judged from facts read once for the page (policy.hints)."""
+    for pitch in shown:
+        pitch.can = policy.hints(user, SimpleNamespace(
+            id=pitch.id, supplier_id=pitch.supplier_id, status=pitch.status,
+            challenge=challenge))
+    return shown
+
+
+def hints_of_shown(user, values) -> dict:
+    """`can` for `user` of a pitch read by `view` (its row holds its challenge's facts)."""
+    challenge = SimpleNamespace(id=values["challenge_id"], status=values["challenge_status"],
+                                opened_at=values["challenge_opened_at"],
+                                created_at=values["challenge_created_at"])
+    return policy.hints(user, SimpleNamespace(
+        id=values["id"], supplier_id=values["supplier_id"], status=values["status"],
+        challenge=challenge))
 
 
 def _set_tags(pitch: Pitch, tags: list[str]) -> None:
@@ -70,7 +96,7 @@ def submit(user, challenge_id: int, fields: dict) -> Pitch:
     if supplier.kind != "supplier":
         raise Invalid("Only supplier organisations pitch.",
                       {"supplier_id": ["Not a supplier organisation."]})
-    if challenge.status not in lifecycle.ACCEPTS_PITCHES:
+    if not lifecycle.accepts_pitches(challenge.status):
         raise Conflict(f"This challenge is {challenge.status}; pitches are accepted while it "
                        f"is open.")
     tags = fields.pop("tags", [])
@@ -85,7 +111,7 @@ def submit(user, challenge_id: int, fields: dict) -> Pitch:
                  supplier_id=supplier.id,
                  changes=audit.changes({}, {"status": "submitted", "title": pitch.title}))
     db.session.commit()
-    return with_standings(pitch.challenge, [pitch], user)[0]
+    return hinted(user, with_standings(pitch.challenge, [pitch], user)[0])
 
 
 def edit(user, pitch_id: int, changes: dict, precondition=challenges.no_precondition) -> Pitch:
@@ -98,7 +124,7 @@ def edit(user, pitch_id: int, changes: dict, precondition=challenges.no_precondi
     precondition(pitch)
     if pitch.status != "submitted":
         raise Conflict("A withdrawn pitch cannot be edited.")
-    if pitch.challenge.status not in lifecycle.ACCEPTS_PITCHES:
+    if not policy.editable(pitch.status, pitch.challenge.status):
         raise Conflict(f"The challenge is {pitch.challenge.status}; pitches can be edited "
                        f"only while it is open.")
     before = _audited(pitch, changes)
@@ -111,7 +137,7 @@ def edit(user, pitch_id: int, changes: dict, precondition=challenges.no_precondi
     audit.record(user, "pitch.edited", "pitch", pitch.id, challenge_id=pitch.challenge_id,
                  changes=audit.changes(before, _audited(pitch, before)))
     db.session.commit()
-    return with_standings(pitch.challenge, [pitch], user)[0]
+    return hinted(user, with_standings(pitch.challenge, [pitch], user)[0])
 
 
 def withdraw(user, pitch_id: int) -> Pitch:
@@ -122,7 +148,7 @@ def withdraw(user, pitch_id: int) -> Pitch:
     pitch = rows.lock(Pitch, pitch_id)
     if pitch.status == "withdrawn":
         raise Conflict("This pitch is already withdrawn.")
-    if pitch.challenge.status not in WITHDRAWABLE_WHILE:
+    if not policy.withdrawable(pitch.status, pitch.challenge.status):
         raise Conflict(f"The challenge is {pitch.challenge.status}; its pitches are settled.")
     db.session.execute(update(Challenge).where(Challenge.id == pitch.challenge_id)
                        .values(pitch_count=Challenge.pitch_count - 1),
@@ -135,7 +161,7 @@ def withdraw(user, pitch_id: int) -> Pitch:
                  changes=audit.changes({"status": "submitted"}, {"status": "withdrawn"}))
     db.session.commit()
     db.session.refresh(pitch.challenge)
-    return with_standings(pitch.challenge, [pitch], user)[0]
+    return hinted(user, with_standings(pitch.challenge, [pitch], user)[0])
 
 
 def view(user, pitch_id: int) -> tuple:
@@ -244,7 +270,10 @@ def _shown_one(dialect: str):
     the person bound as `user_id` (None: signed out) may see its challenge; one statement,
     built once per database."""
     tags = tag_strings.joined(PitchTag.tag, PitchTag.pitch_id == Pitch.id, dialect)
-    statement = (_shown().add_columns(tags.label("tags"))
+    statement = (_shown().add_columns(tags.label("tags"),
+                                      Challenge.status.label("challenge_status"),
+                                      Challenge.opened_at.label("challenge_opened_at"),
+                                      Challenge.created_at.label("challenge_created_at"))
                  .join(Challenge, Challenge.id == Pitch.challenge_id)
                  .where(Pitch.id == bindparam("pitch_id"),
                         challenge_policy.visible_to_user_id(bindparam("user_id"))))
@@ -285,6 +314,7 @@ class Shown(SimpleNamespace):
         values = row._mapping
         shown = cls(**{name: values[name] for name in SHOWN_NAMES})
         shown.supplier = {"id": values["supplier_id"], "name": values["supplier_name"]}
+        shown.supplier_id = values["supplier_id"]
         shown.tags = tags
         shown.tally = None if values["tallied"] is None else {
             "public": _tally_part(values, "public"), "panel": _tally_part(values, "panel")}

@@ -72,6 +72,11 @@ def may_declare_conflicts(user, challenge: Challenge, user_id: int) -> bool:
     return user.id == user_id and sits_on_panel(user, challenge)
 
 
+def may_manage_panel(user, challenge) -> bool:
+    """Its officers invite and remove experts until the shortlist fixes the panel."""
+    return policy.may_manage(user, challenge) and challenge.status not in PANEL_FIXED
+
+
 def _refuse_once_fixed(challenge: Challenge) -> None:
     if challenge.status == "shortlisted":
         raise Conflict("The challenge is shortlisted: once the shortlist is published the "

@@ -20,6 +20,7 @@ are only given, and only re-judged, while it takes them (see `judges_ratings`).
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import g
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -102,10 +103,33 @@ def rating_conflicts_in_sql(user_id) -> dict:
 
 # ---- who may rate --------------------------------------------------------------------------
 
+def organisations_of_rater(user, challenge: Challenge) -> set[int]:
+    """The organisations `user` belongs to (their memberships, loaded with the sign-in) or
+    belonged to at any time since the challenge opened: one query, kept for the request,
+    as a page of the challenge's pitches asks it of each."""
+    kept = g.setdefault("organisations_of_rater", {})
+    key = (user.id, challenge.id)
+    if key not in kept:
+        periods = select(MembershipPeriod.organisation_id).where(
+            MembershipPeriod.user_id == user.id,
+            or_(MembershipPeriod.left_at.is_(None),
+                MembershipPeriod.left_at >= opened_at(challenge)))
+        kept[key] = ({m.organisation_id for m in user.memberships}
+                     | set(db.session.scalars(periods)))
+    return kept[key]
+
+
 def may_rate(user, pitch: Pitch) -> bool:
     """Nobody rates a pitch of an organisation they belong to, or belonged to at any time
     while the challenge was open or voting."""
-    return not belonged_while_open(pitch.challenge, [pitch.supplier_id], [user.id])
+    return pitch.supplier_id not in organisations_of_rater(user, pitch.challenge)
+
+
+def may_rate_now(user, pitch: Pitch) -> bool:
+    """`may_rate`, and the pitch takes ratings now (`takes_ratings`): a rating would be
+    accepted (the hint `rate`)."""
+    return (takes_ratings(pitch.status, pitch.challenge.status)
+            and may_rate(user, pitch))
 
 
 def check_may_rate(user, pitch: Pitch) -> None:
@@ -121,9 +145,16 @@ def check_not_own(own: bool) -> None:
                          "belonged to while the challenge was open or voting.")
 
 
+def takes_ratings(pitch_status: str, challenge_status: str) -> bool:
+    """The pitch is submitted and its challenge takes ratings (open or voting)."""
+    return pitch_status == "submitted" and challenge_status in lifecycle.ACCEPTS_RATINGS
+
+
 def check_takes_ratings(pitch_status: str, challenge_status: str) -> None:
     """Conflict (409) unless the pitch is submitted and its challenge takes ratings (open
-    or voting)."""
+    or voting): unless `takes_ratings`."""
+    if takes_ratings(pitch_status, challenge_status):
+        return
     if pitch_status != "submitted":
         raise Conflict("This pitch was withdrawn; it can no longer be rated.")
     if challenge_status not in lifecycle.ACCEPTS_RATINGS:

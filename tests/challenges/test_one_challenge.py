@@ -13,11 +13,13 @@ from tests.contract import recorded_statements
 from tests.factories import ok
 
 
-def _as_loaded(app, challenge_id: int) -> bytes:
+def _as_loaded(app, challenge_id: int, can: dict) -> bytes:
     """The challenge loaded as a Challenge (council, tags, tally) and dumped by
-    ChallengeOut, in the bytes the app writes for a JSON answer."""
+    ChallengeOut, in the bytes the app writes for a JSON answer (`can`: the caller's
+    hints, tests/test_hints.py's subject)."""
     with app.test_request_context():
         challenge = db.session.get(Challenge, challenge_id)
+        challenge.can = can
         return app.json.response(schemas.ChallengeOut().dump(challenge)).get_data()
 
 
@@ -30,7 +32,7 @@ def _run(app, sql: str, **values) -> None:
 def _answers_as_loaded(app, client, challenge_id: int) -> dict:
     response = client.get(f"/challenges/{challenge_id}")
     assert response.status_code == 200
-    assert response.get_data() == _as_loaded(app, challenge_id)
+    assert response.get_data() == _as_loaded(app, challenge_id, response.get_json()["can"])
     assert response.headers["ETag"] == etag_of(json.loads(response.get_data()))
     return response.get_json()
 

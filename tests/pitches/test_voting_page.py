@@ -168,8 +168,9 @@ def test_a_signed_in_page_costs_one_statement_more_for_3_and_30_pitches(
     assert counts[0] == counts[1]
     signed_out, signed_in, of_ratings = counts[0]
     # signed out: the challenge, the page's pitches, their tags; signed in, two more to
-    # know the caller (as on every route) and one for my_rating of the whole page
-    assert signed_out == 3 and of_ratings == 1 and signed_in == signed_out + 3
+    # know the caller (as on every route), one for my_rating of the whole page and one for
+    # the organisations the caller belonged to since it opened (the hint `rate`)
+    assert signed_out == 3 and of_ratings == 1 and signed_in == signed_out + 4
 
 
 def test_every_seeded_challenge_lists_by_score_as_it_ranks(quick_commits):
