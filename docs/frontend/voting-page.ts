@@ -88,7 +88,9 @@ export async function drawVotingPage(ex: Exchange, challengeId: number, list: HT
   list.replaceChildren(...page.items.map((pitch) => {
     const item = document.createElement("li");
     item.textContent = describe(pitch);
-    if (ex.signIn.kind !== "none" && pitch.status === "submitted") {
+    // The permission hint comes from the rules the API enforces: no guessing here from
+    // statuses or roles (the pitch's supplier, a closed challenge, a signed-out visitor).
+    if (pitch.can.rate) {
       for (const stars of [1, 2, 3, 4, 5]) {
         const button = document.createElement("button");
         button.textContent = `${stars}★`;
