@@ -68,6 +68,21 @@ def test_the_voting_page_is_one_request_that_agrees_with_the_ranking(anon, chall
         assert (pitch["rank"], pitch["score"], pitch["eligible"], pitch["excluded_reasons"]) == (
             entry["rank"], entry["combined"], entry["eligible"], entry["excluded_reasons"])
         assert pitch["my_rating"] == voted["mine"].get(pitch["id"])
+        # The hints a page draws its buttons from: a resident may rate and comment on every
+        # pitch, edit and withdraw none.
+        assert pitch["can"] == {"rate": True, "comment": True, "edit": False,
+                                "withdraw": False}
+
+
+def test_the_voting_pages_hints_are_what_the_actions_do(challenge, supplier_org, voted):
+    """As the resident and as the pitches' supplier: each hint of the one
+    request is the outcome of its action (the rating is given again, so nothing moves)."""
+    a = voted["ids"][0]
+    for person in (voted["resident"], supplier_org.owner):
+        [pitch] = [p for p in ok(person.get(_path(challenge)))["items"] if p["id"] == a]
+        rated = person.put(f"/pitches/{a}/rating", json={"stars": 5})
+        assert pitch["can"]["rate"] == (rated.status_code == 200), rated.get_json()
+        assert pitch["can"]["edit"] == (person is supplier_org.owner)
 
 
 def test_every_order_carries_the_standing_and_my_rating(challenge, voted):
