@@ -63,6 +63,17 @@ def ok(response, status: int = 200):
     return response.get_json()
 
 
+def ids_on_every_page(client, path: str, limit: int) -> list[int]:
+    """The ids of a list's items, page after page of `limit` (`path` has a query already)."""
+    seen, cursor = [], None
+    while True:
+        page = ok(client.get(f"{path}&limit={limit}" + (f"&cursor={cursor}" if cursor else "")))
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return seen
+
+
 class Factory:
     def __init__(self, app):
         self.app = app

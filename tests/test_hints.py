@@ -7,15 +7,11 @@ on the world as built (Worlds puts it back whenever an action changed it), so ea
 is the action's own. A hint says nothing about bad input: each action is sent a valid body.
 """
 import pytest
-from sqlalchemy import event
 
-from exchange import create_app
 from exchange.challenges.models import STATUSES
-from exchange.extensions import db
-from tests.conftest import TEST_SETTINGS, _clean
 from tests.contract import recorded_statements
 from tests.factories import ok
-from tests.who_may_world import STAGE_ORDER, Worlds
+from tests.who_may_world import STAGE_ORDER, module_worlds
 
 # signed out; a resident; a member of another supplier; an officer of another council; the
 # owning council's officer; the pitch's supplier; the comment's author; the panel's expert;
@@ -33,17 +29,7 @@ NOTHING = {
 
 @pytest.fixture(scope="module")
 def worlds(migrated):
-    app = create_app(dict(TEST_SETTINGS))
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            # No fsync per commit: the test database is thrown away, and worlds commit often.
-            event.listen(db.engine, "connect",
-                         lambda connection, _record: connection.execute("PRAGMA synchronous=OFF"))
-    _clean(app)
-    yield Worlds(app)
-    _clean(app)
-    with app.app_context():
-        db.engine.dispose()
+    yield from module_worlds()
 
 
 def _supplier_of(client, world) -> int:

@@ -40,12 +40,10 @@ goes in KNOWN_DIFFERENCES with the reason (a strict xfail: it fails once fixed).
 import re
 
 import pytest
-from sqlalchemy import event
 
 from exchange import API_PREFIX, create_app
-from exchange.extensions import db
-from tests.conftest import TEST_SETTINGS, _clean
-from tests.who_may_world import STAGE_ORDER, Worlds, snapshot
+from tests.conftest import TEST_SETTINGS
+from tests.who_may_world import STAGE_ORDER, module_worlds, snapshot
 
 ROLES = ("signed_out", "citizen", "supplier", "officer", "pending", "owner", "admin")
 REFUSALS = {401, 403, 404}
@@ -472,17 +470,7 @@ def _cells(table: dict, stage=_stage):
 
 @pytest.fixture(scope="module")
 def worlds(migrated):
-    app = create_app(dict(TEST_SETTINGS))
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            # No fsync per commit: the test database is thrown away, and worlds commit often.
-            event.listen(db.engine, "connect",
-                         lambda connection, _record: connection.execute("PRAGMA synchronous=OFF"))
-    _clean(app)
-    yield Worlds(app)
-    _clean(app)
-    with app.app_context():
-        db.engine.dispose()
+    yield from module_worlds()
 
 
 def _owner(path: str) -> str:

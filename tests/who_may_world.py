@@ -10,11 +10,14 @@ Building a world takes a few dozen requests, so `Worlds` builds each stage once,
 its rows, and puts them back before a test whenever the test before changed any (a
 refusal, or a read, leaves them as they were): every test starts from the world as built.
 """
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from exchange import create_app
 from exchange.extensions import db
+from tests.conftest import TEST_SETTINGS, _clean
 from tests.factories import Client, Factory, ok
 
 # The stages a world's challenge can be at, in the order of its life.
@@ -134,3 +137,19 @@ class Worlds:
 
     def untouched(self) -> bool:
         return snapshot(self.app) == self.rows
+
+
+def module_worlds() -> Iterator["Worlds"]:
+    """Worlds on an app of their own, for one test module's fixture (the migrated schema
+    must exist): cleaned before and after."""
+    app = create_app(dict(TEST_SETTINGS))
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            # No fsync per commit: the test database is thrown away, and worlds commit often.
+            event.listen(db.engine, "connect",
+                         lambda connection, _record: connection.execute("PRAGMA synchronous=OFF"))
+    _clean(app)
+    yield Worlds(app)
+    _clean(app)
+    with app.app_context():
+        db.engine.dispose()

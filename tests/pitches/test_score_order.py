@@ -4,21 +4,11 @@ however many pitches the challenge has."""
 import pytest
 
 from tests.contract import statements_of_get
-from tests.factories import ok
+from tests.factories import ids_on_every_page, ok
 
 
 def _ids(client, path):
     return [pitch["id"] for pitch in ok(client.get(path))["items"]]
-
-
-def _every_page(client, path, limit):
-    seen, cursor = [], None
-    while True:
-        page = ok(client.get(f"{path}&limit={limit}" + (f"&cursor={cursor}" if cursor else "")))
-        seen += [pitch["id"] for pitch in page["items"]]
-        cursor = page["next_cursor"]
-        if not cursor:
-            return seen
 
 
 @pytest.fixture
@@ -29,7 +19,7 @@ def three(make, challenge, supplier_org):
 def test_unrated_pitches_tie_and_go_by_earlier_submission(anon, challenge, three):
     path = f"/challenges/{challenge['id']}/pitches?sort=score"
     assert _ids(anon, path) == three
-    assert _every_page(anon, path, 1) == three
+    assert ids_on_every_page(anon, path, 1) == three
 
 
 def test_a_rating_moves_a_pitch_at_once(make, anon, challenge, three):

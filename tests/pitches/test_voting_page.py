@@ -4,7 +4,7 @@ is left out and the caller's stars, at a fixed number of statements per page."""
 import pytest
 
 from tests.contract import recorded_statements, statements_of_get
-from tests.factories import ok
+from tests.factories import ids_on_every_page, ok
 
 
 @pytest.fixture
@@ -31,23 +31,13 @@ def _path(challenge, **query):
     return f"/challenges/{challenge['id']}/pitches?sort=score{extra}"
 
 
-def _every_page(client, path, limit):
-    seen, cursor = [], None
-    while True:
-        page = ok(client.get(f"{path}&limit={limit}" + (f"&cursor={cursor}" if cursor else "")))
-        seen += [pitch["id"] for pitch in page["items"]]
-        cursor = page["next_cursor"]
-        if not cursor:
-            return seen
-
-
 def test_the_score_list_puts_eligible_pitches_first_as_the_ranking_does(anon, challenge,
                                                                        voted):
     a, b, c, d = voted["ids"]
     ranking = ok(anon.get(f"/challenges/{challenge['id']}/ranking"))["entries"]
     assert [entry["pitch_id"] for entry in ranking] == [a, b, d, c]
     for limit in (1, 2, 3, 100):
-        assert _every_page(anon, _path(challenge), limit) == [a, b, d, c]
+        assert ids_on_every_page(anon, _path(challenge), limit) == [a, b, d, c]
     listed = {p["id"]: p for p in ok(anon.get(_path(challenge)))["items"]}
     assert [listed[i]["rank"] for i in (a, b, c, d)] == [1, 2, None, None]
     assert listed[a]["score"] == 0.8125 and listed[b]["score"] == 0.65625
