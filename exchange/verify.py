@@ -99,7 +99,7 @@ def parse_record(data: bytes) -> list[dict]:
 # ---- the formulas (PRODUCT.md, "The shortlist, exactly") ---------------------------------
 
 def wilson_lower_bound(positive: int, n: int, z: float = 1.96) -> float:
-    if n == 0:
+    if n == 0 or positive == 0:  # exactly 0: the formula would leave a rounding error
         return 0.0
     p = positive / n
     centre = p + z * z / (2 * n)

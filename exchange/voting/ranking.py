@@ -88,7 +88,9 @@ def mean(n: int, S: int) -> float:
 
 def wilson(positive: int, n: int, z: float = WILSON_Z) -> float:
     """Lower bound of the Wilson score interval for the share of 4- and 5-star ratings."""
-    if n == 0:
+    if n == 0 or positive == 0:
+        # With no positive rating the bound is exactly 0; the formula's two equal terms
+        # would leave a rounding error either side of it (a score of -1e-17).
         return 0.0
     p = positive / n
     z2 = z * z

@@ -141,3 +141,10 @@ def test_panel_gap_and_agreement_count_only_pitches_the_panel_rated():
         PitchTally(4, T0, (0, 4, 0, 0, 0))], Settings(min_ratings=1), m=3.0)
     # Public order 1 > 3 > 2; panel 2 > 1 > 3: pairs (1,3) agree, (1,2) and (3,2) do not.
     assert ranking.panel_agreement(entries) == {"kendall_tau": -1 / 3, "pitches_compared": 3}
+
+
+def test_wilson_with_no_positive_rating_is_exactly_0():
+    # The formula's centre and spread are then equal, and their difference was a rounding
+    # error either side of 0 (-1.19e-17 for 23 one-star ratings).
+    assert [ranking.wilson(0, n) for n in (1, 5, 23, 40)] == [0.0, 0.0, 0.0, 0.0]
+    assert ranking.public_score("wilson", (23, 0, 0, 0, 0), 1.0, 0.0) == 0.0
