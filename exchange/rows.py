@@ -1,4 +1,4 @@
-"""Row-level tools every domain's writes share: locking one row, and upserts.
+"""Row-level tools every domain's writes share: locking one row, upserts, fixed IN lists.
 
 Lock order, everywhere: challenge, then the challenge's tally (voting's: every writer of
 the challenge's ratings takes it, and a rating takes nothing else), then pitch, then
@@ -10,7 +10,7 @@ point at it. A rating, holding only its challenge's tally lock, inserts rows tha
 the pitch and the challenge; under FOR UPDATE a pitch's withdrawal (pitch locked, waiting
 for the tally) and that rating (tally locked, waiting on the pitch's key) would deadlock.
 """
-from sqlalchemy import select, update
+from sqlalchemy import literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload
@@ -36,3 +36,10 @@ def lock(model, row_id: int):
     return db.session.scalar(
         select(model).where(model.id == row_id).with_for_update(of=model, key_share=True)
         .options(lazyload("*")).execution_options(populate_existing=True))
+
+
+def one_of(column, values):
+    """`column IN (...)` over a fixed set of values, one bound value each, for statements
+    built once: a plain `in_()` list is an expanding parameter, which SQLAlchemy renders
+    into the SQL again on every execution."""
+    return column.in_([literal(value, column.type) for value in sorted(values)])

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from exchange.http.pagination import PageArgs
-from exchange.http.schemas import StrictInteger, Text, UserRef, UtcDateTime
+from exchange.http.schemas import Plain, StrictInteger, Text, UserRef, UtcDateTime
 
 BODY_MAX = 5000
 REASON_MAX = 500
@@ -24,7 +24,7 @@ class CommentIn(CommentPatch):
                                                  "same pitch and not deleted."})
 
 
-class CommentCan(Schema):
+class CommentCan(Plain):
     edit = fields.Boolean(required=True, metadata={"description": "PATCH would be allowed."})
     delete = fields.Boolean(required=True, metadata={"description": "DELETE would be allowed."})
     flag = fields.Boolean(required=True, metadata={
@@ -36,14 +36,14 @@ class CommentCan(Schema):
         "description": "Hiding (when visible) or restoring (when hidden) would be allowed."})
 
 
-class CommentAuthorOut(UserRef):
+class CommentAuthorOut(Plain, UserRef):
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True, metadata={
         "description": "Whom the author speaks for, as of now: `officer` of the council that "
                        "owns the challenge, `supplier` (a member of the pitch's supplier), "
                        "`panel` (on the challenge's panel); in that order, empty for none."})
 
 
-class CommentOut(Schema):
+class CommentOut(Plain):
     id = fields.Integer(required=True)
     pitch_id = fields.Integer(required=True)
     parent_id = fields.Integer(required=True, allow_none=True)

@@ -192,7 +192,7 @@ def _insert_statement(replying: bool):
     the challenge's lock, it reads what every writer of these changes under that lock."""
     author_id = bindparam("author_id", type_=Integer)
     conditions = [Pitch.id == bindparam("pitch_id"), Pitch.status == "submitted",
-                  Challenge.status.in_(sorted(COMMENTS_WHILE)),
+                  rows.one_of(Challenge.status, COMMENTS_WHILE),
                   challenge_policy.visible_to_user_id(author_id)]
     if replying:
         parent = aliased(Comment)

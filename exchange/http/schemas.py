@@ -86,7 +86,8 @@ def _kept_type(field) -> type:
     kind = type(field)
     if kind in (fields.Integer, fields.Float) and field.as_string:
         return _Never
-    return {fields.Integer: int, fields.Float: float, fields.String: str}.get(kind, _Never)
+    return {fields.Integer: int, fields.Float: float, fields.String: str,
+            fields.Boolean: bool}.get(kind, _Never)
 
 
 def _same_as_field(field, name):
@@ -98,6 +99,9 @@ def _same_as_field(field, name):
         return lambda value, _obj: None if value is None else float(value)
     if kind is fields.String:
         return lambda value, obj: value if value is None or type(value) is str \
+            else field._serialize(value, name, obj)
+    if kind is fields.Boolean:
+        return lambda value, obj: value if value is None or type(value) is bool \
             else field._serialize(value, name, obj)
     if kind is UtcDateTime:
         return _utc

@@ -3,7 +3,7 @@ from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from exchange.challenges.models import METHODS
-from exchange.http.schemas import StrictInteger, Summary, UserRef, UtcDateTime
+from exchange.http.schemas import Plain, StrictInteger, Summary, UserRef, UtcDateTime
 from exchange.voting.integrity import FLAGS
 from exchange.voting.models import EXCLUSION_REASONS
 
@@ -13,7 +13,7 @@ class RatingIn(Schema):
                           metadata={"description": "Whole stars, 1 to 5."})
 
 
-class RatingOut(Schema):
+class RatingOut(Plain):
     pitch_id = fields.Integer(required=True)
     stars = fields.Integer(required=True)
     is_panel = fields.Boolean(required=True, metadata={
