@@ -68,6 +68,8 @@ TEST_SETTINGS = {
     # The live ranking's figures of certainty always current (tests/voting/test_certainty_api.py
     # tests holding them).
     "CERTAINTY_REFRESH_SECONDS": 0,
+    # Every answer exact at once; tests/voting/test_certainty_api.py tries the background.
+    "CERTAINTY_IN_BACKGROUND": False,
 }
 
 

@@ -35,7 +35,8 @@ def world(tmp_path_factory):
     # serves never depends on how long the tests took.
     exchange = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
                            "SECRET_KEY": "bench-test", "TESTING": True,
-                           "CERTAINTY_REFRESH_SECONDS": 0})
+                           "CERTAINTY_REFRESH_SECONDS": 0,
+                           "CERTAINTY_IN_BACKGROUND": False})
     yield manifest, exchange, reference.create(url, certainty_refresh=0), url
     with exchange.app_context():
         db.engine.dispose()

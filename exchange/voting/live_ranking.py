@@ -13,8 +13,16 @@ How sure the ranking is (voting/certainty.py) costs a simulation and a pass over
 record, so its figures are held per challenge and recomputed when the version changed and
 they are older than CERTAINTY_REFRESH_SECONDS (0: whenever it changed); until then the held
 ones are served, marked not current. What they were computed from is in the key too.
+
+The pass over the record grows with the challenge's ratings (a second or more at a hundred
+thousand), so with CERTAINTY_IN_BACKGROUND the request that finds the figures missing or
+due is not the one that waits for them: it starts their computation in a thread of its
+process and is answered with what is held (nothing at first: `certainty` null, as the
+contract allows). Without it, that request computes them itself (the test suite's way:
+every answer is then exact at once).
 """
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -181,42 +189,97 @@ def _fresh_enough(held: Held | None, settings: tuple, version: int | None) -> bo
 
 
 def _held(challenge: Challenge, settings: Settings,
-          version: int | None) -> tuple[Held, Ranking | None]:
+          version: int | None) -> tuple[Held | None, Ranking | None]:
     """The challenge's figures, held or computed now; with the ranking they were computed
-    over when that was now (so the body need not rank again)."""
-    cache = current_app.extensions.setdefault("certainty", OrderedDict())
-    computing = current_app.extensions.setdefault("certainty_computing", set())
+    over when that was now (so the body need not rank again). In the background (see the
+    module's notes), the held figures, if any, while new ones are computed."""
+    app = current_app._get_current_object()
+    cache = app.extensions.setdefault("certainty", OrderedDict())
+    computing = app.extensions.setdefault("certainty_computing", set())
     key = _settings_key(settings)
     with _lock:
         held = cache.get(challenge.id)
         if held is not None:
             cache.move_to_end(challenge.id)
+            if held.settings != key:  # figures for other settings answer nothing here
+                held = None
         if _fresh_enough(held, key, version):
             return held, None
-        if held is not None and held.settings == key and challenge.id in computing:
+        if challenge.id in computing:
             # One request of this process recomputes them; the others serve the held ones.
             return held, None
         computing.add(challenge.id)
+    if app.config["CERTAINTY_IN_BACKGROUND"]:
+        _start_computing(app, challenge.id)
+        return held, None
     try:
         ranked = rank(challenge)
-        _, record_sha256 = record.digest(challenge)
-        held = Held(challenge.id, key, version, record_sha256,
-                    figures(challenge.id, record_sha256, ranked.entries, settings),
-                    time.monotonic())
+        held = _computed(challenge, ranked, settings, version)
     finally:
         with _lock:
             computing.discard(challenge.id)
+    _keep(app, held)
+    return held, ranked
+
+
+def _computed(challenge: Challenge, ranked: Ranking, settings: Settings,
+              version: int | None) -> Held:
+    """The figures over `ranked`, seeded by the challenge's record as it is now."""
+    _, record_sha256 = record.digest(challenge)
+    return Held(challenge.id, _settings_key(settings), version, record_sha256,
+                figures(challenge.id, record_sha256, ranked.entries, settings),
+                time.monotonic())
+
+
+def _keep(app, held: Held) -> None:
+    cache = app.extensions.setdefault("certainty", OrderedDict())
     with _lock:
-        cache[challenge.id] = held
+        cache[held.challenge_id] = held
         while len(cache) > RANKING_CACHE_SIZE:
             cache.popitem(last=False)
-    return held, ranked
+
+
+def _start_computing(app, challenge_id: int) -> None:
+    """Compute the challenge's figures in a thread of this process, in its own app context
+    and database session; the challenge and its settings are read afresh there."""
+
+    def compute() -> None:
+        try:
+            with app.app_context():
+                challenge = db.session.get(Challenge, challenge_id)
+                if challenge is not None:
+                    version = tallies.version_of(challenge)
+                    settings = service.settings_of(challenge, {})
+                    _keep(app, _computed(challenge, rank(challenge), settings, version))
+        except Exception:  # logged; the next request that needs them starts again
+            log.exception("Computing the certainty figures of challenge %s failed",
+                          challenge_id)
+        finally:
+            with _lock:
+                app.extensions["certainty_computing"].discard(challenge_id)
+
+    thread = threading.Thread(target=compute, name=f"certainty-{challenge_id}", daemon=True)
+    with _lock:
+        threads = app.extensions.setdefault("certainty_threads", [])
+        threads[:] = [running for running in threads if running.is_alive()]
+        threads.append(thread)
+    thread.start()
+
+
+def settle(app, timeout: float = 30.0) -> None:
+    """Wait for the figures this process is computing in the background (tests, and a
+    server that wants them ready before it answers)."""
+    with _lock:
+        threads = list(app.extensions.get("certainty_threads", []))
+    for thread in threads:
+        thread.join(timeout)
 
 
 # ---- the cache ------------------------------------------------------------------------------
 
 RANKING_CACHE_SIZE = 256
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

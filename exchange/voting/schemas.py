@@ -109,8 +109,8 @@ class EntryWorking(Schema):
                        "the simulation's draws (see `certainty`) that shortlist it. The "
                        "eligible pitches' add up to the shortlist's size (or their number, "
                        "if fewer); 0 for pitches not eligible. Null when there are no "
-                       "figures: a ranking with query overrides, or a pitch submitted since "
-                       "the figures were computed."})
+                       "figures: a ranking with query overrides, a pitch submitted since "
+                       "the figures were computed, or none computed yet (see `certainty`)."})
     score_interval = _Interval(ScoreInterval, required=True, allow_none=True, metadata={
         "description": "The 90% interval of the pitch's score (0-1 scale, as `combined`) from "
                        "the same simulation: Dirichlet draws over its star counts with one "
@@ -194,8 +194,11 @@ class RankingOut(RankingSettings):
         "description": "How sure the ranking is: what the entries' `p_top_k` and "
                        "`score_interval` were computed from. Null when there are no "
                        "figures: with query overrides (method, panel_weight, min_ratings) "
-                       "nothing is simulated, and shortlists published before the figures "
-                       "existed have none."})
+                       "nothing is simulated; shortlists published before the figures "
+                       "existed have none; and a live ranking has none until its first "
+                       "figures are computed, off the request (CERTAINTY_IN_BACKGROUND), "
+                       "usually within seconds: no reader waits on the pass over the "
+                       "ratings."})
     entries = fields.List(fields.Nested(RankingEntry), required=True)
 
 

@@ -30,7 +30,8 @@ def demo_app(folder: str):
     url = f"sqlite:///{folder}/demo.db"
     command.upgrade(alembic_config(url), "head")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
-                      "SECRET_KEY": "screenshots", "VIEW_FLUSH_SECONDS": 0})
+                      "SECRET_KEY": "screenshots", "VIEW_FLUSH_SECONDS": 0,
+                      "CERTAINTY_IN_BACKGROUND": False})
     with app.app_context():
         # No fsync per commit: the database is thrown away after the pictures.
         event.listen(db.engine, "connect",

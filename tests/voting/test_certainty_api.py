@@ -8,6 +8,7 @@ import pytest
 
 from exchange import create_app
 from exchange.voting.certainty import DRAWS, Candidate, seed_of, simulate
+from exchange.voting.live_ranking import settle
 from tests.conftest import TEST_SETTINGS
 from tests.factories import ok
 
@@ -118,6 +119,58 @@ def test_held_figures_are_served_marked_not_current_until_they_are_due(app, rate
     eligible = [e for e in fresh["entries"] if e["eligible"]]
     assert len(eligible) == 4
     assert abs(sum(e["p_top_k"] for e in eligible) - SHORTLIST_SIZE) < 1e-9
+
+
+def test_in_the_background_no_request_waits_for_the_figures(app, rated, make, anon):
+    background = create_app(TEST_SETTINGS | {"CERTAINTY_IN_BACKGROUND": True}).test_client()
+    path = "/api/v1" + rated["path"]
+    first = background.get(path)
+    assert first.status_code == 200
+    body = first.get_json()
+    # Answered before the figures exist: none, and every other number as exact as ever.
+    assert body["certainty"] is None
+    assert {(e["p_top_k"], e["score_interval"]) for e in body["entries"]} == {(None, None)}
+    computed_inline = ok(anon.get(rated["path"]))
+    without_figures = {**computed_inline, "certainty": None, "entries": [
+        e | {"p_top_k": None, "score_interval": None} for e in computed_inline["entries"]]}
+    assert body == without_figures
+
+    settle(background.application)
+    ready = background.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert ready.status_code == 200 and ready.headers["ETag"] != first.headers["ETag"]
+    assert ready.get_json() == computed_inline  # the figures the request would have made
+
+    # A rating makes them due: the held ones are served, not current, while new ones are
+    # computed; then the new ones, current.
+    ok(make.user("late").put(f"/pitches/{rated['pitches'][0]}/rating", json={"stars": 1}))
+    held = background.get(path).get_json()
+    assert held["certainty"] == computed_inline["certainty"] | {"current": False}
+    settle(background.application)
+    fresh = background.get(path).get_json()
+    assert fresh["certainty"]["current"] is True
+    assert fresh["certainty"]["ratings_version"] > computed_inline["certainty"][
+        "ratings_version"]
+    assert fresh == ok(anon.get(rated["path"]))
+
+
+def test_a_failed_background_computation_is_retried_by_the_next_request(
+        app, rated, monkeypatch):
+    from exchange.voting import live_ranking
+
+    background = create_app(TEST_SETTINGS | {"CERTAINTY_IN_BACKGROUND": True}).test_client()
+    path = "/api/v1" + rated["path"]
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(live_ranking.record, "digest", broken)
+    assert background.get(path).get_json()["certainty"] is None
+    settle(background.application)
+    assert background.application.extensions["certainty_computing"] == set()
+    monkeypatch.undo()
+    assert background.get(path).get_json()["certainty"] is None  # started again
+    settle(background.application)
+    assert background.get(path).get_json()["certainty"]["current"] is True
 
 
 def test_with_no_refresh_interval_every_change_recomputes(rated, anon, make):
