@@ -179,7 +179,7 @@ def statements_per_request(url: str, lines: dict) -> dict[str, dict[str, float]]
 
     from exchange import create_app
     from exchange.extensions import db
-    from exchange.voting.live_ranking import settle
+    from exchange.voting.held_certainty import settle
 
     exchange = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
                            "SECRET_KEY": SERVER_ENV["SECRET_KEY"]})

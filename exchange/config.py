@@ -232,9 +232,10 @@ def from_environment() -> dict:
         # (voting/live_ranking.py): after ratings change, the held figures are served,
         # marked not current, until they are this old. 0: recomputed whenever they changed.
         "CERTAINTY_REFRESH_SECONDS": _seconds("CERTAINTY_REFRESH_SECONDS", 60.0),
-        # On: the figures are computed in a background thread of the worker, and the request
-        # that asked is answered with those held (none at first). Off: that request computes
-        # them, waiting as long as the pass over the challenge's ratings takes.
+        # On: the figures are computed in a child process of the worker, at the lowest
+        # priority (voting/held_certainty.py), and the request that asked is answered with
+        # those held (none at first). Off: that request computes them, waiting as long as
+        # the pass over the challenge's ratings and the simulation take.
         "CERTAINTY_IN_BACKGROUND": _flag("CERTAINTY_IN_BACKGROUND", True),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # API documentation (flask-smorest builds the OpenAPI document from the schemas).

@@ -16,13 +16,12 @@ ones are served, marked not current. What they were computed from is in the key 
 
 The pass over the record grows with the challenge's ratings (a second or more at a hundred
 thousand), so with CERTAINTY_IN_BACKGROUND the request that finds the figures missing or
-due is not the one that waits for them: it starts their computation in a thread of its
-process and is answered with what is held (nothing at first: `certainty` null, as the
-contract allows). Without it, that request computes them itself (the test suite's way:
+due is not the one that waits for them: it starts their computation off the request (a
+child process, voting/held_certainty.py) and is answered with what is held (nothing at
+first: `certainty` null, as the contract allows). Without it, that request computes them itself (the test suite's way:
 every answer is then exact at once).
 """
 import hashlib
-import logging
 import threading
 import time
 from collections import OrderedDict
@@ -38,7 +37,8 @@ from exchange.challenges.models import Challenge
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
-from exchange.voting import certainty, integrity, ranking, record, service, tallies
+from exchange.voting import held_certainty, integrity, ranking, service, tallies
+from exchange.voting.held_certainty import Held, settings_key
 from exchange.voting.models import EXCLUSION_REASONS, ChallengeTally, PitchTally, Rating
 from exchange.voting.ranking import Entry, Settings
 
@@ -139,47 +139,6 @@ def _ranked(entry: Entry, pitch, m: float, C: float, flags: list,
 
 # ---- how sure it is -------------------------------------------------------------------------
 
-def figures(challenge_id: int, record_sha256: str, entries, settings: Settings,
-            draws: int = certainty.DRAWS) -> dict[int, certainty.Certainty]:
-    """The simulation over ranked entries (live or frozen alike, in ranking order), seeded by
-    the challenge and its record's hash."""
-    candidates = [certainty.Candidate(e.pitch_id, tuple(e.histogram[str(k)] for k in range(1, 6)),
-                                      tuple(e.panel_histogram), e.eligible) for e in entries]
-    return certainty.simulate(candidates, shortlist_size=settings.shortlist_size,
-                              panel_weight=settings.panel_weight,
-                              seed=certainty.seed_of(challenge_id, record_sha256), draws=draws)
-
-
-@dataclass(frozen=True)
-class Held:
-    """A challenge's figures as computed once: from which settings, ratings version and
-    record, and when (this process's monotonic clock)."""
-
-    challenge_id: int
-    settings: tuple
-    ratings_version: int | None
-    record_sha256: str
-    figures: dict
-    computed_at: float
-
-    def out(self, version: int | None) -> dict:
-        """What the figures were computed from, as RankingOut's `certainty` shows it."""
-        return {"draws": certainty.DRAWS,
-                "seed": certainty.seed_of(self.challenge_id, self.record_sha256),
-                "record_sha256": self.record_sha256, "ratings_version": self.ratings_version,
-                "current": version is not None and self.ratings_version == version}
-
-    def apply(self, ranked: Ranking, version: int | None) -> Ranking:
-        """The ranking with these figures on its entries (none for a pitch they lack)."""
-        for entry in ranked.entries:
-            found = self.figures.get(entry.pitch_id)
-            if found is not None:
-                entry.p_top_k = found.p_top_k
-                entry.score_interval = {"low": found.low, "high": found.high}
-        ranked.certainty = self.out(version)
-        return ranked
-
-
 def _fresh_enough(held: Held | None, settings: tuple, version: int | None) -> bool:
     if held is None or held.settings != settings or version is None:
         return False
@@ -194,92 +153,31 @@ def _held(challenge: Challenge, settings: Settings,
     over when that was now (so the body need not rank again). In the background (see the
     module's notes), the held figures, if any, while new ones are computed."""
     app = current_app._get_current_object()
-    cache = app.extensions.setdefault("certainty", OrderedDict())
-    computing = app.extensions.setdefault("certainty_computing", set())
-    key = _settings_key(settings)
-    with _lock:
-        held = cache.get(challenge.id)
-        if held is not None:
-            cache.move_to_end(challenge.id)
-            if held.settings != key:  # figures for other settings answer nothing here
-                held = None
-        if _fresh_enough(held, key, version):
-            return held, None
-        if challenge.id in computing:
-            # One request of this process recomputes them; the others serve the held ones.
-            return held, None
-        computing.add(challenge.id)
+    key = settings_key(settings)
+    held = held_certainty.held_of(app, challenge.id)
+    if held is not None and held.settings != key:  # other settings' figures answer nothing
+        held = None
+    if _fresh_enough(held, key, version):
+        return held, None
+    if not held_certainty.claim(app, challenge.id):
+        # One computation per challenge and process; the others serve the held figures.
+        return held, None
     if app.config["CERTAINTY_IN_BACKGROUND"]:
-        _start_computing(app, challenge.id)
+        held_certainty.start_computing(app, challenge.id)
         return held, None
     try:
         ranked = rank(challenge)
-        held = _computed(challenge, ranked, settings, version)
+        held = held_certainty.computed(challenge, ranked.entries, settings, version)
     finally:
-        with _lock:
-            computing.discard(challenge.id)
-    _keep(app, held)
+        held_certainty.release(app, challenge.id)
+    held_certainty.keep(app, held)
     return held, ranked
-
-
-def _computed(challenge: Challenge, ranked: Ranking, settings: Settings,
-              version: int | None) -> Held:
-    """The figures over `ranked`, seeded by the challenge's record as it is now."""
-    _, record_sha256 = record.digest(challenge)
-    return Held(challenge.id, _settings_key(settings), version, record_sha256,
-                figures(challenge.id, record_sha256, ranked.entries, settings),
-                time.monotonic())
-
-
-def _keep(app, held: Held) -> None:
-    cache = app.extensions.setdefault("certainty", OrderedDict())
-    with _lock:
-        cache[held.challenge_id] = held
-        while len(cache) > RANKING_CACHE_SIZE:
-            cache.popitem(last=False)
-
-
-def _start_computing(app, challenge_id: int) -> None:
-    """Compute the challenge's figures in a thread of this process, in its own app context
-    and database session; the challenge and its settings are read afresh there."""
-
-    def compute() -> None:
-        try:
-            with app.app_context():
-                challenge = db.session.get(Challenge, challenge_id)
-                if challenge is not None:
-                    version = tallies.version_of(challenge)
-                    settings = service.settings_of(challenge, {})
-                    _keep(app, _computed(challenge, rank(challenge), settings, version))
-        except Exception:  # logged; the next request that needs them starts again
-            log.exception("Computing the certainty figures of challenge %s failed",
-                          challenge_id)
-        finally:
-            with _lock:
-                app.extensions["certainty_computing"].discard(challenge_id)
-
-    thread = threading.Thread(target=compute, name=f"certainty-{challenge_id}", daemon=True)
-    with _lock:
-        threads = app.extensions.setdefault("certainty_threads", [])
-        threads[:] = [running for running in threads if running.is_alive()]
-        threads.append(thread)
-    thread.start()
-
-
-def settle(app, timeout: float = 30.0) -> None:
-    """Wait for the figures this process is computing in the background (tests, and a
-    server that wants them ready before it answers)."""
-    with _lock:
-        threads = list(app.extensions.get("certainty_threads", []))
-    for thread in threads:
-        thread.join(timeout)
 
 
 # ---- the cache ------------------------------------------------------------------------------
 
 RANKING_CACHE_SIZE = 256
 _lock = threading.Lock()
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -327,11 +225,6 @@ def _visible_challenge(challenge_id: int, user) -> Challenge:
     return challenge
 
 
-def _settings_key(settings: Settings) -> tuple:
-    return (settings.method, settings.prior_weight, settings.min_ratings,
-            settings.panel_weight, settings.shortlist_size)
-
-
 def live(user, challenge_id: int, overrides: dict) -> Tagged:
     """The live ranking, tagged; anyone who may see the challenge may see it."""
     challenge = _visible_challenge(challenge_id, user)
@@ -342,7 +235,7 @@ def live(user, challenge_id: int, overrides: dict) -> Tagged:
         # What-if overrides are not simulated: their figures would be another question's.
         held, ranked = _held(challenge, settings, version)
     opened: datetime | None = challenge.opened_at
-    key = (challenge.id, version, _settings_key(settings),
+    key = (challenge.id, version, settings_key(settings),
            opened.isoformat() if opened else None, integrity.rules_in_force(),
            (held.ratings_version, held.record_sha256) if held else None)
     tag = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
@@ -411,7 +304,7 @@ def _order_of(challenge_id: int, status: str, version: int | None, settings: Set
     is there, else worked out and kept. No version (no tally row yet): never cached."""
     if version is None:
         return _score_order(challenge_id, status, settings, m)
-    key = (challenge_id, status, version, _settings_key(settings))
+    key = (challenge_id, status, version, settings_key(settings))
     cache = current_app.extensions.setdefault("score_orders", OrderedDict())
     with _lock:
         cached = cache.get(key)

@@ -23,7 +23,7 @@ from exchange import signing
 from exchange.challenges.models import Challenge
 from exchange.extensions import db
 from exchange.verify import GENESIS, canonical
-from exchange.voting import live_ranking, record
+from exchange.voting import held_certainty, live_ranking, record
 from exchange.voting.certainty import DRAWS
 from exchange.voting.models import Shortlist
 from exchange.voting.schemas import ShortlistOut
@@ -51,7 +51,7 @@ def add_certainty(shortlist: Shortlist, ranked: live_ranking.Ranking,
                   version: int | None) -> None:
     """Store how sure the ranking was, seeded by the challenge and the shortlist's record
     hash, from the ranking it froze (its entries in the same order)."""
-    found = live_ranking.figures(shortlist.challenge_id, shortlist.record_sha256,
+    found = held_certainty.figures(shortlist.challenge_id, shortlist.record_sha256,
                                  ranked.entries, ranked.settings, DRAWS)
     shortlist.certainty_draws, shortlist.certainty_ratings_version = DRAWS, version
     for entry in shortlist.entries:

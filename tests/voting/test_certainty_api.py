@@ -3,12 +3,14 @@ computed from, held between refreshes, none for what-if overrides, and a publish
 shortlist's figures exactly those simulated from its rating record."""
 import dataclasses
 import json
+import os
 
 import pytest
 
 from exchange import create_app
+from exchange.voting import held_certainty
 from exchange.voting.certainty import DRAWS, Candidate, seed_of, simulate
-from exchange.voting.live_ranking import settle
+from exchange.voting.held_certainty import settle
 from tests.conftest import TEST_SETTINGS
 from tests.factories import ok
 
@@ -121,8 +123,12 @@ def test_held_figures_are_served_marked_not_current_until_they_are_due(app, rate
     assert abs(sum(e["p_top_k"] for e in eligible) - SHORTLIST_SIZE) < 1e-9
 
 
+def _background():
+    return create_app(TEST_SETTINGS | {"CERTAINTY_IN_BACKGROUND": True}).test_client()
+
+
 def test_in_the_background_no_request_waits_for_the_figures(app, rated, make, anon):
-    background = create_app(TEST_SETTINGS | {"CERTAINTY_IN_BACKGROUND": True}).test_client()
+    background = _background()
     path = "/api/v1" + rated["path"]
     first = background.get(path)
     assert first.status_code == 200
@@ -153,24 +159,52 @@ def test_in_the_background_no_request_waits_for_the_figures(app, rated, make, an
     assert fresh == ok(anon.get(rated["path"]))
 
 
-def test_a_failed_background_computation_is_retried_by_the_next_request(
-        app, rated, monkeypatch):
-    from exchange.voting import live_ranking
+def _unreachable_database(background, monkeypatch, tmp_path) -> str:
+    """The child reads the database the worker's settings name: here, one it cannot open."""
+    config = background.application.config
+    monkeypatch.setitem(config, "SQLALCHEMY_DATABASE_URI",
+                        f"sqlite:///{tmp_path}/no/such/folder/exchange.db")
+    monkeypatch.setitem(config, "SQLALCHEMY_ENGINE_OPTIONS", {})
+    return "unable to open database file"
 
-    background = create_app(TEST_SETTINGS | {"CERTAINTY_IN_BACKGROUND": True}).test_client()
+
+def _dies_at_once(_database, _challenge_id, _sending):
+    os._exit(3)
+
+
+def _child_dies(_background, monkeypatch, _tmp_path) -> str:
+    monkeypatch.setattr(held_certainty, "_child", _dies_at_once)
+    return "ended without an answer (3)"
+
+
+@pytest.mark.parametrize("breaking", [_unreachable_database, _child_dies])
+def test_a_failed_background_computation_is_logged_and_retried_by_the_next_request(
+        app, rated, monkeypatch, tmp_path, caplog, breaking):
+    background = _background()
     path = "/api/v1" + rated["path"]
-
-    def broken(*_args, **_kwargs):
-        raise RuntimeError("the database went away")
-
-    monkeypatch.setattr(live_ranking.record, "digest", broken)
+    said = breaking(background, monkeypatch, tmp_path)
     assert background.get(path).get_json()["certainty"] is None
     settle(background.application)
     assert background.application.extensions["certainty_computing"] == set()
+    assert said in caplog.text
     monkeypatch.undo()
     assert background.get(path).get_json()["certainty"] is None  # started again
     settle(background.application)
     assert background.get(path).get_json()["certainty"]["current"] is True
+
+
+def test_the_figures_are_computed_in_another_process(app, rated, anon, monkeypatch):
+    """Off the worker's interpreter: the worker never computes them itself."""
+    background = _background()
+    path = "/api/v1" + rated["path"]
+
+    def not_here(_challenge_id):
+        raise AssertionError("computed in the worker")
+
+    monkeypatch.setattr(held_certainty, "computed_afresh", not_here)
+    assert background.get(path).get_json()["certainty"] is None
+    settle(background.application)
+    assert background.get(path).get_json() == ok(anon.get(rated["path"]))
 
 
 def test_with_no_refresh_interval_every_change_recomputes(rated, anon, make):

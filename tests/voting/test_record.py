@@ -3,7 +3,12 @@ import csv
 import hashlib
 import io
 import json
+from datetime import datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exchange.voting import record
 from tests.factories import ok
 
 
@@ -140,3 +145,32 @@ def test_a_draft_or_missing_challenge_has_no_record_for_outsiders(make, council,
             assert response.mimetype == "application/problem+json"
             assert person.get(f"/challenges/999999/{path}").status_code == 404
         assert council.owner.get(f"/challenges/{draft}/{path}").status_code == 200
+
+
+# ---- the canonical line, written directly ----------------------------------------------------
+
+_TEXT = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(
+    ["public", "panel", "own_organisation", "3f9a0c2b71de5e88", "2026-11-20T09:41:00Z",
+     'say "no"', "back\\slash", "caf\u00e9", "tab\there", "del\x7f"]))
+_ROW = st.fixed_dictionaries({
+    "rater": _TEXT, "pitch_id": st.one_of(st.integers(-10, 10**12), st.booleans()),
+    "stars": st.one_of(st.integers(1, 5), st.floats(allow_nan=False), st.none()),
+    "role": _TEXT, "counted": st.one_of(st.booleans(), st.integers(0, 1)),
+    "excluded_reason": _TEXT, "time": _TEXT})
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ROW)
+def test_a_line_is_byte_for_byte_the_canonical_json_of_its_row(row):
+    assert record.jsonl_line(row) == record.canonical_line(row)
+
+
+@given(st.fixed_dictionaries({"rater": _TEXT, "extra": st.integers()}))
+def test_a_row_of_another_shape_is_written_by_the_definition(row):
+    assert record.jsonl_line(row) == record.canonical_line(row)
+
+
+@settings(deadline=None)
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_a_time_is_rounded_down_to_its_minute_as_rfc_3339(moment):
+    assert record.minute(moment) == moment.strftime("%Y-%m-%dT%H:%M:00Z")
