@@ -249,7 +249,7 @@ def post(user, pitch_id: int, fields: dict) -> dict:
     comments): every writer of its comments takes that lock, so the conditions the insert
     checks after it stay true until commit. Four statements with the sign-in, a reply five."""
     # Nothing is pending in the session: the statements run on its connection directly.
-    run = db.session.connection().execute
+    run = rows.run
     parent_id = fields.get("parent_id")
     counted = run(_count_on_challenge_statement(bool(user.is_admin)),
                   {"pitch_id": pitch_id, "user_id": user.id}).first()

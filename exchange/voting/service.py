@@ -51,8 +51,7 @@ def _rating_facts():
 
 def _read_facts(user, pitch_id: int):
     """The facts of `_rating_facts` for this person and pitch (None: no such pitch)."""
-    return db.session.connection().execute(
-        _rating_facts(), {"user_id": user.id, "pitch_id": pitch_id}).first()
+    return rows.run(_rating_facts(), {"user_id": user.id, "pitch_id": pitch_id}).first()
 
 
 def _open_for_rating(user, pitch_id: int):
@@ -112,7 +111,7 @@ def _change_statement():
 
 def _record_change(pitch_id: int, user_id: int, stars: int | None, network_hash, now) -> None:
     """Add the change (stars None: taken back) to the rating's change record."""
-    db.session.connection().execute(_change_statement(), {
+    rows.run(_change_statement(), {
         "pitch_id": pitch_id, "user_id": user_id, "stars": stars,
         "network_hash": network_hash, "changed_at": now})
 
@@ -135,7 +134,7 @@ def rate(user, pitch_id: int, stars: int, client_address: str | None = None) -> 
                             declared=bool(facts.declared), too_new=policy.too_new(facts, age))
     is_panel = bool(facts.on_panel)
     network_hash = signals.network_hash(facts, client_address)
-    db.session.connection().execute(_upsert_statement(db.session.get_bind().dialect.name), {
+    rows.run(_upsert_statement(db.session.get_bind().dialect.name), {
         "pitch_id": pitch_id, "user_id": user.id, "created_at": now, "stars": stars,
         "is_panel": is_panel, "updated_at": now, "excluded_reason": reason,
         "account_age_hours": age, "network_hash": network_hash})
@@ -176,7 +175,7 @@ def unrate(user, pitch_id: int, client_address: str | None = None) -> None:
     changes.rating(pitch_id, submitted=True, is_panel=facts.is_panel, stars=facts.stars,
                    reason=facts.excluded_reason, delta=-1)
     _count_rater(facts, user.id, -1, changes)
-    db.session.connection().execute(_delete_statement(), {"rating_id": facts.rating_id})
+    rows.run(_delete_statement(), {"rating_id": facts.rating_id})
     changes.write(facts.challenge_id)
     _record_change(pitch_id, user.id, None, signals.network_hash(facts, client_address),
                    utcnow())

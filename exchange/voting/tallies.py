@@ -13,6 +13,7 @@ from functools import cache
 
 from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 
+from exchange import rows
 from exchange.challenges import lifecycle
 from exchange.challenges.models import Challenge
 from exchange.extensions import db
@@ -100,8 +101,8 @@ def lock_of_pitch(pitch_id: int) -> int | None:
     """Lock the tally row of the pitch's challenge in one statement; returns the
     challenge's id, or None when there is no such pitch or its challenge has no tally row
     (nothing is locked then)."""
-    return db.session.connection().execute(_lock_statements(_dialect())["pitch"],
-                                           {"locked_pitch_id": pitch_id}).scalar_one_or_none()
+    return rows.run(_lock_statements(_dialect())["pitch"],
+                    {"locked_pitch_id": pitch_id}).scalar_one_or_none()
 
 
 def lock_challenge(challenge_id: int) -> None:
@@ -173,7 +174,7 @@ class Changes:
     def write(self, challenge_id: int) -> None:
         """One UPDATE per changed pitch tally, then the challenge's; each statement is
         built once per set of columns it changes, and a request binds the changes."""
-        run = db.session.connection().execute
+        run = rows.run
         for pitch_id in sorted(self.pitches):
             changed = {name: change for name, change in self.pitches[pitch_id].items()
                        if change}
@@ -241,7 +242,7 @@ def count_rater(challenge_id: int, user_id: int, ratings_before: int | None,
         which, raters = "last", -1
     else:
         which, raters = "more", 0
-    db.session.connection().execute(_rater_statements()[which], params)
+    rows.run(_rater_statements()[which], params)
     return raters
 
 
