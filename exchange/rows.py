@@ -10,7 +10,7 @@ point at it. A rating, holding only its challenge's tally lock, inserts rows tha
 the pitch and the challenge; under FOR UPDATE a pitch's withdrawal (pitch locked, waiting
 for the tally) and that rating (tally locked, waiting on the pitch's key) would deadlock.
 """
-from sqlalchemy import Boolean, Float, literal, select, update
+from sqlalchemy import Float, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload
@@ -56,9 +56,10 @@ def run(statement, params: dict):
 
     Core works out a cache key from the whole statement on every execution, most of what
     a small statement costs in SQLAlchemy (some 45 µs of a PostgreSQL UPDATE's 145). A
-    statement whose SQL and bound values the driver takes as they are is compiled once per
+    statement the driver can run from its SQL and bound values is compiled once per
     database and set of parameter names, then handed to the driver (exec_driver_sql: the
-    connection's events and error handling still see it). Anything else runs as Core."""
+    connection's events and error handling still see it), its values converted by their
+    types as Core would. Anything else runs as Core."""
     connection = db.session.connection()
     key = (statement, connection.dialect.name, tuple(params))
     form = _driver_forms.get(key)
@@ -68,48 +69,42 @@ def run(statement, params: dict):
         form = _driver_forms[key] = _driver_form(statement, connection.dialect, params)
     if form is _NOT_PLAIN:
         return connection.execute(statement, params)
-    sql, order, fixed = form
-    if fixed:
+    sql, order, fixed, conversions = form
+    if fixed or conversions:
         params = fixed | params
+        for name, convert in conversions:
+            params[name] = convert(params[name])
     return connection.exec_driver_sql(sql, params if order is None
                                       else tuple(params[name] for name in order))
 
 
 def _driver_form(statement, dialect, params: dict):
-    """(SQL, parameter order or None for named, values fixed in the statement) when the
-    driver can run the statement's SQL with `params` as they are: every bound value among
-    them or fixed, none converted by its type on this database, no default worked out in
+    """(SQL, parameter order or None for named, values fixed in the statement, the
+    conversions of the others) when the driver can run the statement's SQL with `params`:
+    every bound value among them or fixed in the statement, no default worked out in
     Python, no value rendered into the SQL per execution, and no result converted by its
     type. Else _NOT_PLAIN."""
     compiled = statement.compile(dialect=dialect, column_keys=list(params))
     if (compiled.insert_prefetch or compiled.update_prefetch
             or compiled.literal_execute_params or compiled.post_compile_params):
         return _NOT_PLAIN
-    fixed = {}
+    fixed, conversions = {}, []
     for bind, name in compiled.bind_names.items():
+        convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if bind.key in params:
             if name != bind.key:
                 return _NOT_PLAIN
+            if convert is not None:
+                conversions.append((name, convert))
         elif bind.callable is None and not bind.expanding:
-            fixed[name] = bind.value
+            fixed[name] = bind.value if convert is None else convert(bind.value)
         else:
-            return _NOT_PLAIN
-        if not _bound_as_is(bind.type, dialect):
             return _NOT_PLAIN
     if not all(_read_as_is(column.type, dialect)
                for column in getattr(compiled, "_result_columns", None) or ()):
         return _NOT_PLAIN
     return (compiled.string, tuple(compiled.positiontup) if compiled.positional else None,
-            fixed)
-
-
-def _bound_as_is(type_, dialect) -> bool:
-    """The driver takes the value as it is: no conversion, or a Boolean on a database
-    with its own (whose conversion is bool(), a bool's identity)."""
-    impl = type_.dialect_impl(dialect)
-    if isinstance(impl, Boolean) and dialect.supports_native_boolean:
-        return True
-    return impl.bind_processor(dialect) is None
+            fixed, tuple(conversions))
 
 
 def _read_as_is(type_, dialect) -> bool:
