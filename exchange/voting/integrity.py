@@ -9,20 +9,21 @@ from `analyse`, so the two can never disagree.
 A flag asks a person to look; it never removes a rating. Exclusions are separate rules
 (a challenge's `min_account_age_hours`, conflicts of interest), applied when rating.
 """
+import dataclasses
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select, true
 
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges import service as challenges
 from exchange.errors import NotAllowed
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
-from exchange.voting.models import Rating
+from exchange.voting.models import ChallengeTally, Rating, RatingChange
 
 FLAGS = ("burst", "new_accounts", "network_cluster", "one_sided")
 STARS = (1, 2, 3, 4, 5)
@@ -136,13 +137,15 @@ def analyse(facts: list[RatingFact], opened_at: datetime | None, rules: Rules,
     by_pitch: dict[int, list[RatingFact]] = {pitch_id: [] for pitch_id in pitch_ids or []}
     for fact in facts:
         by_pitch.setdefault(fact.pitch_id, []).append(fact)
-    everyone = Counter(fact.stars for fact in facts)
-    return {pitch_id: _signals_of(pitch_id, own, everyone, opened_at, rules)
-            for pitch_id, own in sorted(by_pitch.items())}
+    signals = {pitch_id: own_signals(pitch_id, own, opened_at, rules)
+               for pitch_id, own in sorted(by_pitch.items())}
+    judge(signals, rules)
+    return signals
 
 
-def _signals_of(pitch_id: int, facts: list[RatingFact], everyone: Counter,
-                opened_at: datetime | None, rules: Rules) -> PitchSignals:
+def own_signals(pitch_id: int, facts: list[RatingFact], opened_at: datetime | None,
+                rules: Rules) -> PitchSignals:
+    """What a pitch's own ratings say; `judge` compares it with the rest and flags it."""
     signals = PitchSignals(pitch_id, ratings=len(facts))
     stars = Counter(fact.stars for fact in facts)
     signals.histogram = {str(k): stars[k] for k in STARS}
@@ -156,9 +159,18 @@ def _signals_of(pitch_id: int, facts: list[RatingFact], everyone: Counter,
     if facts:
         signals.new_account_share = signals.new_accounts / len(facts)
         signals.largest_cluster_share = signals.largest_cluster / len(facts)
-    signals.distance = total_variation(stars, everyone - stars)
-    signals.flags = flags_for(signals, rules)
     return signals
+
+
+def judge(signals: dict[int, PitchSignals], rules: Rules) -> None:
+    """Each pitch's distance from the rest of the challenge (every other pitch's
+    ratings), and its flags."""
+    stars = {pitch_id: Counter({k: pitch.histogram[str(k)] for k in STARS})
+             for pitch_id, pitch in signals.items()}
+    everyone = sum(stars.values(), Counter())
+    for pitch_id, pitch in signals.items():
+        pitch.distance = total_variation(stars[pitch_id], everyone - stars[pitch_id])
+        pitch.flags = flags_for(pitch, rules)
 
 
 # ---- the challenge's facts, the report and the ranking's flags --------------------------------
@@ -167,26 +179,46 @@ def rules_in_force() -> Rules:
     return Rules.from_config(current_app.config)
 
 
-def facts_of(challenge_id: int) -> list[RatingFact]:
-    """The public ratings of the challenge's submitted pitches, counted and excluded, in
-    one query whatever the number of pitches. Panel ratings are left out: the council
-    names its panel, and invited experts often register after a challenge opens."""
-    rows = db.session.execute(
+def facts_of(challenge_id: int, pitch_ids=None) -> list[RatingFact]:
+    """The public ratings of the challenge's submitted pitches (or of those among
+    `pitch_ids`), counted and excluded, in one query whatever the number of pitches. Panel
+    ratings are left out: the council names its panel, and invited experts often register
+    after a challenge opens."""
+    statement = (
         select(Rating.pitch_id, Rating.stars, Rating.created_at, Rating.account_age_hours,
                Rating.network_hash, Rating.excluded_reason)
         .join(Pitch, Pitch.id == Rating.pitch_id)
         .where(Pitch.challenge_id == challenge_id, Pitch.status == "submitted",
                Rating.is_panel.is_(False)))
-    return [RatingFact(*row) for row in rows]
+    if pitch_ids is not None:
+        statement = statement.where(Rating.pitch_id.in_(sorted(pitch_ids)))
+    return [RatingFact(*row) for row in db.session.execute(statement)]
 
 
 # The ranking shows every pitch's flags on every request, and they are derived from all
-# of the challenge's ratings: they are kept per app, keyed by the challenge's ratings
-# version (bumped in the transaction of every change to its ratings) with the opening time
-# and the rules, so the work of a ranking request does not grow with the ratings. The
-# version is read before the ratings, so an entry is never older than its key.
+# of the challenge's ratings. So each app keeps, per challenge, every pitch's own signals
+# as of a ratings version (bumped in the transaction of every change to its ratings), with
+# the opening time and rules they were judged by and the rating change record's highest id
+# when they were read. When the version moved, the changes recorded since are read with
+# the version, in one statement: if they account for every step of it (a rating given,
+# changed or taken back records one change and bumps the version once, in one
+# transaction), only their pitches' ratings are read again; anything else (a withdrawal,
+# an exclusion, a panel move, an erasure) and they are all read afresh. Either way the
+# version is read before the ratings, so what is kept is never older than its version,
+# and the work of a ranking after a rating grows with that pitch's ratings, not the
+# challenge's.
 FLAGS_CACHE_SIZE = 512
+CATCH_UP_MOST = 1000  # more changes on the exchange than this since: all read afresh
 _flags_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _Kept:
+    version: int
+    last_change: int  # the highest rating change id when the ratings were read
+    judged_by: tuple  # (opened_at, rules)
+    signals: dict  # pitch id -> PitchSignals, judged
+    flags: dict  # pitch id -> flags
 
 
 def _flags_cache() -> OrderedDict:
@@ -196,23 +228,93 @@ def _flags_cache() -> OrderedDict:
 def flags_by_pitch(challenge) -> dict[int, list[str]]:
     """The integrity flags of each of the challenge's pitches with public ratings."""
     rules = rules_in_force()
-    version = challenge.tally.ratings_version if challenge.tally is not None else None
-    key = (version, challenge.opened_at, rules)
+    if challenge.tally is None:  # no tally row yet, so no version to keep the flags under
+        signals = analyse(facts_of(challenge.id), challenge.opened_at, rules)
+        return {pitch_id: pitch.flags for pitch_id, pitch in signals.items()}
+    judged_by = (challenge.opened_at, rules)
     cache = _flags_cache()
     with _flags_lock:
-        cached = cache.get(challenge.id)
-        if cached is not None and cached[0] == key:
-            cache.move_to_end(challenge.id)
-            return cached[1]
-    signals = analyse(facts_of(challenge.id), challenge.opened_at, rules)
-    flags = {pitch_id: pitch.flags for pitch_id, pitch in signals.items()}
-    if version is None:  # no tally row yet, so no version to keep the flags under
-        return flags
+        kept = cache.get(challenge.id)
+    if kept is not None and kept.judged_by != judged_by:
+        kept = None
+    if kept is not None and kept.version >= challenge.tally.ratings_version:
+        return kept.flags
+    version, newest, changes = _changes_since(challenge.id, kept)
+    if kept is not None:
+        kept = _caught_up(challenge.id, kept, version, newest, changes)
+    if kept is None:
+        kept = _read_afresh(challenge.id, judged_by, version, newest)
     with _flags_lock:
-        cache[challenge.id] = (key, flags)
+        cache[challenge.id] = kept
+        cache.move_to_end(challenge.id)
         while len(cache) > FLAGS_CACHE_SIZE:
             cache.popitem(last=False)
-    return flags
+    return kept.flags
+
+
+def _changes_since(challenge_id: int, kept: _Kept | None) -> tuple[int, int, list | None]:
+    """In one statement (one snapshot): the challenge's ratings version, the exchange's
+    newest rating change id, and with something kept, the exchange's changes since it by
+    id (its primary key's range, whatever the plan) as (id, pitch id, challenge id); None
+    for them when there are more than CATCH_UP_MOST."""
+    statement = select(ChallengeTally.ratings_version,
+                       select(func.max(RatingChange.id)).scalar_subquery().label("newest"))
+    if kept is not None:
+        changes = (select(RatingChange.id, RatingChange.pitch_id, Pitch.challenge_id)
+                   .join(Pitch, Pitch.id == RatingChange.pitch_id)
+                   .where(RatingChange.id > kept.last_change)
+                   .order_by(RatingChange.id).limit(CATCH_UP_MOST + 1).subquery())
+        statement = (statement.add_columns(changes.c.id, changes.c.pitch_id,
+                                           changes.c.challenge_id)
+                     .outerjoin(changes, true()))
+    found = db.session.execute(
+        statement.where(ChallengeTally.challenge_id == challenge_id)).all()
+    version, newest = found[0].ratings_version, found[0].newest or 0
+    if kept is None or len(found) > CATCH_UP_MOST:
+        return version, newest, None
+    return version, newest, [(row.id, row.pitch_id, row.challenge_id) for row in found
+                             if row.id is not None]
+
+
+def _judged(judged_by: tuple, signals: dict, version: int, last_change: int) -> _Kept:
+    judge(signals, judged_by[1])
+    return _Kept(version, last_change, judged_by, signals,
+                 {pitch_id: pitch.flags for pitch_id, pitch in signals.items()})
+
+
+def _by_pitch(facts: list[RatingFact]) -> dict[int, list[RatingFact]]:
+    grouped: dict[int, list[RatingFact]] = {}
+    for fact in facts:
+        grouped.setdefault(fact.pitch_id, []).append(fact)
+    return grouped
+
+
+def _read_afresh(challenge_id: int, judged_by: tuple, version: int, newest: int) -> _Kept:
+    """Every pitch's signals from all of the challenge's ratings, read after the version
+    and the newest change id (so never older than they say)."""
+    opened_at, rules = judged_by
+    signals = {pitch_id: own_signals(pitch_id, own, opened_at, rules)
+               for pitch_id, own in sorted(_by_pitch(facts_of(challenge_id)).items())}
+    return _judged(judged_by, signals, version, newest)
+
+
+def _caught_up(challenge_id: int, kept: _Kept, version: int, newest: int,
+               changes: list | None) -> _Kept | None:
+    """`kept` brought up to `version`, re-reading only the pitches the challenge's changes
+    since were of; None when those do not account for every step of the version."""
+    if changes is None:
+        return None
+    changed = {pitch_id for _, pitch_id, of in changes if of == challenge_id}
+    if version - kept.version != sum(1 for *_, of in changes if of == challenge_id):
+        return None
+    opened_at, rules = kept.judged_by
+    signals = {pitch_id: dataclasses.replace(pitch) for pitch_id, pitch in kept.signals.items()
+               if pitch_id not in changed}
+    if changed:
+        signals.update((pitch_id, own_signals(pitch_id, own, opened_at, rules))
+                       for pitch_id, own in _by_pitch(facts_of(challenge_id, changed)).items())
+    return _judged(kept.judged_by, dict(sorted(signals.items())), version,
+                   max(newest, kept.last_change))
 
 
 def may_read_report(user, challenge) -> bool:
