@@ -301,7 +301,9 @@ def test_a_resident_signs_in_and_rates_through_the_widget_on_a_councils_site(
     widget.get_by_label("Email").fill(resident.email)
     widget.get_by_label("Password").fill(PASSWORD)
     widget.get_by_label("Password").press("Enter")
-    four = widget.get_by_role("button", name="4 stars")
+    # Enabled, not only shown: the reloaded frame's buttons wait for embed.js to take
+    # them over, and a key pressed on a disabled one does nothing.
+    four = widget.get_by_role("button", name="4 stars", disabled=False)
     four.wait_for()
     four.focus()
     page.keyboard.press("Enter")
