@@ -3,8 +3,9 @@
 For each database (SQLite file, PostgreSQL 15) and each number of ratings (10k, 100k, 1M by
 default), it generates the data (bench/generate.py), serves the exchange (wsgi.py) and the
 reference with `gunicorn -w 2` on free ports and the same database, and drives each
-endpoint with wrk: 16 connections in interleaved rounds (exchange, reference, exchange,
-reference; medians of two), then one connection. It reports requests/s, p50 and p99,
+endpoint with wrk: 16 connections in interleaved rounds (exchange, reference, reference,
+exchange: who goes first alternates; medians of two), then one connection; after an
+endpoint that writes, the database is vacuumed and checkpointed. It reports requests/s, p50 and p99,
 non-2xx answers, RSS per worker (/proc) and SQL statements per request (counted in this
 process with an engine listener, through each app's test client), writes
 bench/results/<date>.json and .md, plots p99 against the number of ratings (PNG), rewrites
@@ -278,6 +279,31 @@ def emptied(url: str) -> str:
 
 # ---- one measurement ------------------------------------------------------------------------
 
+WRITES = ("rating", "comment")
+
+
+def settle_database(url: str) -> None:
+    """After an endpoint that writes: its dead rows vacuumed and its pages written now, not
+    by autovacuum or the checkpointer while the next endpoint is measured (SQLite: the
+    write-ahead log folded back into the database)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            else:
+                connection.exec_driver_sql("VACUUM ANALYZE")
+                try:
+                    connection.exec_driver_sql("CHECKPOINT")
+                except DBAPIError:
+                    pass  # needs a superuser or pg_checkpoint
+    finally:
+        engine.dispose()
+
+
 def measure(url: str, manifest: dict, args, folder: Path) -> dict:
     rng = random.Random(11)
     lines = request_lines(manifest, rng)
@@ -293,8 +319,11 @@ def measure(url: str, manifest: dict, args, folder: Path) -> dict:
             for base in apps.values():  # warm-up: imports, caches, connections
                 wrk(base, files[endpoint], 4, 1)
             rounds = {"exchange": [], "reference": []}
-            for _ in range(args.rounds):
-                for name, base in apps.items():
+            for turn in range(args.rounds):
+                # Who goes first alternates (A B, B A, ...), so whatever the database is
+                # doing in the background falls on both apps alike.
+                order = list(apps.items())
+                for name, base in order if turn % 2 == 0 else order[::-1]:
                     rounds[name].append(wrk(base, files[endpoint], args.connections,
                                             args.round_seconds))
             single = {name: wrk(base, files[endpoint], 1, args.round_seconds)
@@ -324,6 +353,8 @@ def measure(url: str, manifest: dict, args, folder: Path) -> dict:
                   f" | reference {ref['rps']:8.1f} req/s p99 {ref['p99_ms']:7.1f} ms"
                   f" | ratio {results[endpoint]['ratio_to_reference']}"
                   f" | non-2xx {ex['non_2xx']}/{ref['non_2xx']}", flush=True)
+            if endpoint in WRITES:
+                settle_database(url)
         rss = {"exchange": worker_rss_mb(ex_proc.pid), "reference": worker_rss_mb(ref_proc.pid)}
     return {"endpoints": results, "rss_mb": rss}
 
@@ -445,7 +476,7 @@ def markdown(report: dict) -> str:
     out = [f"# Benchmark {report['date']}", "",
            (f"{report['machine']}; gunicorn -w 2 for both apps; wrk at "
            f"{report['connections']} connections, {report['rounds']} interleaved rounds of "
-           f"{report['round_seconds']} s (medians), then one connection for one round."), "",
+           f"{report['round_seconds']} s, the first app alternating (medians), then one connection for one round."), "",
            markdown_table(runs), "", "RSS per worker (MB), exchange / reference:", ""]
     for run in runs:
         out.append(f"- {run['database']}, {run['ratings']:,} ratings: "
