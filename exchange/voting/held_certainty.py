@@ -21,11 +21,11 @@ import os
 import threading
 import time
 import traceback
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Flask
 
+from exchange import recent
 from exchange.challenges.models import Challenge
 from exchange.extensions import db
 from exchange.voting import certainty, record, service, tallies
@@ -118,8 +118,7 @@ def computed_afresh(challenge_id: int) -> Held | None:
     version = tallies.version_of(challenge)
     submitted = service.submitted_pitches(challenge)
     settings, _, ranked = service.rank_pitches(challenge, submitted, {})
-    panel = {pitch.id: (0, 0, 0, 0, 0) if pitch.tally is None else pitch.tally.histogram("panel")
-             for pitch in submitted}
+    panel = {pitch.id: service.panel_histogram(pitch) for pitch in submitted}
     entries = [_Entry(e.pitch_id, e.histogram, panel[e.pitch_id], e.eligible) for e in ranked]
     return computed(challenge, entries, settings, version)
 
@@ -127,20 +126,11 @@ def computed_afresh(challenge_id: int) -> Held | None:
 # ---- held per process ------------------------------------------------------------------------
 
 def held_of(app, challenge_id: int) -> Held | None:
-    cache = app.extensions.setdefault("certainty", OrderedDict())
-    with _lock:
-        held = cache.get(challenge_id)
-        if held is not None:
-            cache.move_to_end(challenge_id)
-        return held
+    return recent.find(recent.cache_of(app, "certainty"), challenge_id)
 
 
 def keep(app, held: Held) -> None:
-    cache = app.extensions.setdefault("certainty", OrderedDict())
-    with _lock:
-        cache[held.challenge_id] = held
-        while len(cache) > HELD_SIZE:
-            cache.popitem(last=False)
+    recent.keep(recent.cache_of(app, "certainty"), held.challenge_id, held, HELD_SIZE)
 
 
 def claim(app, challenge_id: int) -> bool:
@@ -162,7 +152,7 @@ def release(app, challenge_id: int) -> None:
 # ---- off the request -------------------------------------------------------------------------
 
 def start_computing(app, challenge_id: int) -> None:
-    """Compute the challenge's figures off the request (a forked child, waited for by a
+    """Compute the challenge's figures off the request (a child process, waited for by a
     thread of this process) and keep them; the caller has claimed the challenge."""
     thread = threading.Thread(target=_wait_for_figures, args=(app, challenge_id),
                               name=f"certainty-{challenge_id}", daemon=True)
@@ -212,19 +202,18 @@ def _in_child(app, challenge_id: int) -> Held | None:
     child.start()
     sending.close()
     try:
-        if not receiving.poll(CHILD_SECONDS):
-            raise ChildFailed(f"no answer within {CHILD_SECONDS:.0f} s")
-        outcome, value = receiving.recv()
+        outcome, value = (receiving.recv() if receiving.poll(CHILD_SECONDS)
+                          else ("failed", f"no answer within {CHILD_SECONDS:.0f} s"))
     except EOFError:
-        child.join(1.0)
-        raise ChildFailed(f"the child ended without an answer ({child.exitcode})") from None
+        outcome, value = "ended", None
     finally:
         receiving.close()
-        if child.is_alive():
-            child.join(1.0)
+        child.join(1.0)
         if child.is_alive():
             child.kill()
-        child.join()
+            child.join()
+    if outcome == "ended":
+        raise ChildFailed(f"the child ended without an answer ({child.exitcode})")
     if outcome != "held":
         raise ChildFailed(value)
     return value

@@ -10,14 +10,14 @@ A flag asks a person to look; it never removes a rating. Exclusions are separate
 (a challenge's `min_account_age_hours`, conflicts of interest), applied when rating.
 """
 import dataclasses
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, true
 
+from exchange import recent
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges import service as challenges
 from exchange.errors import NotAllowed
@@ -134,13 +134,18 @@ def analyse(facts: list[RatingFact], opened_at: datetime | None, rules: Rules,
     pitch is compared with the rest of the challenge (every other pitch's ratings), so a
     pitch with most of the challenge's ratings is not compared mostly with itself.
     """
-    by_pitch: dict[int, list[RatingFact]] = {pitch_id: [] for pitch_id in pitch_ids or []}
-    for fact in facts:
-        by_pitch.setdefault(fact.pitch_id, []).append(fact)
+    by_pitch = {pitch_id: [] for pitch_id in pitch_ids or []} | _by_pitch(facts)
     signals = {pitch_id: own_signals(pitch_id, own, opened_at, rules)
                for pitch_id, own in sorted(by_pitch.items())}
     judge(signals, rules)
     return signals
+
+
+def _by_pitch(facts: list[RatingFact]) -> dict[int, list[RatingFact]]:
+    grouped: dict[int, list[RatingFact]] = {}
+    for fact in facts:
+        grouped.setdefault(fact.pitch_id, []).append(fact)
+    return grouped
 
 
 def own_signals(pitch_id: int, facts: list[RatingFact], opened_at: datetime | None,
@@ -209,7 +214,6 @@ def facts_of(challenge_id: int, pitch_ids=None) -> list[RatingFact]:
 # challenge's.
 FLAGS_CACHE_SIZE = 512
 CATCH_UP_MOST = 1000  # more changes on the exchange than this since: all read afresh
-_flags_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -221,10 +225,6 @@ class _Kept:
     flags: dict  # pitch id -> flags
 
 
-def _flags_cache() -> OrderedDict:
-    return current_app.extensions.setdefault("integrity_flags", OrderedDict())
-
-
 def flags_by_pitch(challenge) -> dict[int, list[str]]:
     """The integrity flags of each of the challenge's pitches with public ratings."""
     rules = rules_in_force()
@@ -232,9 +232,8 @@ def flags_by_pitch(challenge) -> dict[int, list[str]]:
         signals = analyse(facts_of(challenge.id), challenge.opened_at, rules)
         return {pitch_id: pitch.flags for pitch_id, pitch in signals.items()}
     judged_by = (challenge.opened_at, rules)
-    cache = _flags_cache()
-    with _flags_lock:
-        kept = cache.get(challenge.id)
+    cache = recent.cache_of(current_app, "integrity_flags")
+    kept = recent.find(cache, challenge.id)
     if kept is not None and kept.judged_by != judged_by:
         kept = None
     if kept is not None and kept.version >= challenge.tally.ratings_version:
@@ -244,11 +243,7 @@ def flags_by_pitch(challenge) -> dict[int, list[str]]:
         kept = _caught_up(challenge.id, kept, version, newest, changes)
     if kept is None:
         kept = _read_afresh(challenge.id, judged_by, version, newest)
-    with _flags_lock:
-        cache[challenge.id] = kept
-        cache.move_to_end(challenge.id)
-        while len(cache) > FLAGS_CACHE_SIZE:
-            cache.popitem(last=False)
+    recent.keep(cache, challenge.id, kept, FLAGS_CACHE_SIZE)
     return kept.flags
 
 
@@ -276,26 +271,17 @@ def _changes_since(challenge_id: int, kept: _Kept | None) -> tuple[int, int, lis
                              if row.id is not None]
 
 
-def _judged(judged_by: tuple, signals: dict, version: int, last_change: int) -> _Kept:
-    judge(signals, judged_by[1])
+def _kept(judged_by: tuple, signals: dict, version: int, last_change: int) -> _Kept:
+    """Judged signals kept as of `version` and `last_change`."""
     return _Kept(version, last_change, judged_by, signals,
                  {pitch_id: pitch.flags for pitch_id, pitch in signals.items()})
-
-
-def _by_pitch(facts: list[RatingFact]) -> dict[int, list[RatingFact]]:
-    grouped: dict[int, list[RatingFact]] = {}
-    for fact in facts:
-        grouped.setdefault(fact.pitch_id, []).append(fact)
-    return grouped
 
 
 def _read_afresh(challenge_id: int, judged_by: tuple, version: int, newest: int) -> _Kept:
     """Every pitch's signals from all of the challenge's ratings, read after the version
     and the newest change id (so never older than they say)."""
     opened_at, rules = judged_by
-    signals = {pitch_id: own_signals(pitch_id, own, opened_at, rules)
-               for pitch_id, own in sorted(_by_pitch(facts_of(challenge_id)).items())}
-    return _judged(judged_by, signals, version, newest)
+    return _kept(judged_by, analyse(facts_of(challenge_id), opened_at, rules), version, newest)
 
 
 def _caught_up(challenge_id: int, kept: _Kept, version: int, newest: int,
@@ -304,17 +290,19 @@ def _caught_up(challenge_id: int, kept: _Kept, version: int, newest: int,
     since were of; None when those do not account for every step of the version."""
     if changes is None:
         return None
-    changed = {pitch_id for _, pitch_id, of in changes if of == challenge_id}
-    if version - kept.version != sum(1 for *_, of in changes if of == challenge_id):
+    mine = [pitch_id for _, pitch_id, of in changes if of == challenge_id]
+    if version - kept.version != len(mine):
         return None
+    changed = set(mine)
     opened_at, rules = kept.judged_by
     signals = {pitch_id: dataclasses.replace(pitch) for pitch_id, pitch in kept.signals.items()
                if pitch_id not in changed}
     if changed:
         signals.update((pitch_id, own_signals(pitch_id, own, opened_at, rules))
                        for pitch_id, own in _by_pitch(facts_of(challenge_id, changed)).items())
-    return _judged(kept.judged_by, dict(sorted(signals.items())), version,
-                   max(newest, kept.last_change))
+    signals = dict(sorted(signals.items()))
+    judge(signals, rules)
+    return _kept(kept.judged_by, signals, version, max(newest, kept.last_change))
 
 
 def may_read_report(user, challenge) -> bool:

@@ -18,13 +18,11 @@ The pass over the record grows with the challenge's ratings (a second or more at
 thousand), so with CERTAINTY_IN_BACKGROUND the request that finds the figures missing or
 due is not the one that waits for them: it starts their computation off the request (a
 child process, voting/held_certainty.py) and is answered with what is held (nothing at
-first: `certainty` null, as the contract allows). Without it, that request computes them itself (the test suite's way:
-every answer is then exact at once).
+first: `certainty` null, as the contract allows). Without it, that request computes them
+itself (the test suite's way: every answer is then exact at once).
 """
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +30,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
+from exchange import recent
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges.models import Challenge
 from exchange.errors import NotFound
@@ -106,7 +105,7 @@ def rank(challenge: Challenge, overrides: dict | None = None) -> Ranking:
     return Ranking(challenge.id, settings, m, [
         _ranked(entry, by_id[entry.pitch_id], m, settings.prior_weight,
                 flags.get(entry.pitch_id, []), _excluded(by_id[entry.pitch_id]),
-        _panel_histogram(by_id[entry.pitch_id]))
+        service.panel_histogram(by_id[entry.pitch_id]))
         for entry in entries])
 
 
@@ -115,11 +114,6 @@ def _excluded(pitch) -> dict:
     if pitch.tally is None:
         return dict.fromkeys(EXCLUSION_REASONS, 0)
     return pitch.tally.excluded
-
-
-def _panel_histogram(pitch) -> tuple:
-    """The pitch's counted panel stars, 1 to 5, from the tally loaded with it."""
-    return (0, 0, 0, 0, 0) if pitch.tally is None else pitch.tally.histogram("panel")
 
 
 def _ranked(entry: Entry, pitch, m: float, C: float, flags: list,
@@ -177,7 +171,6 @@ def _held(challenge: Challenge, settings: Settings,
 # ---- the cache ------------------------------------------------------------------------------
 
 RANKING_CACHE_SIZE = 256
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -196,20 +189,15 @@ class Tagged:
     def body(self, render) -> bytes:
         """The ranking rendered by `render` (Ranking -> bytes), from the cache when its key
         is current."""
-        cache = current_app.extensions.setdefault("live_rankings", OrderedDict())
-        with _lock:
-            cached = cache.get(self._key)
-            if cached is not None:
-                cache.move_to_end(self._key)
-                return cached
+        cache = recent.cache_of(current_app, "live_rankings")
+        cached = recent.find(cache, self._key)
+        if cached is not None:
+            return cached
         ranked = self._ranked or rank(self._challenge, self._overrides)
         if self._held is not None:
             ranked = self._held.apply(ranked, tallies.version_of(self._challenge))
         rendered = render(ranked)
-        with _lock:
-            cache[self._key] = rendered
-            while len(cache) > RANKING_CACHE_SIZE:
-                cache.popitem(last=False)
+        recent.keep(cache, self._key, rendered, RANKING_CACHE_SIZE)
         return rendered
 
 
@@ -305,17 +293,12 @@ def _order_of(challenge_id: int, status: str, version: int | None, settings: Set
     if version is None:
         return _score_order(challenge_id, status, settings, m)
     key = (challenge_id, status, version, settings_key(settings))
-    cache = current_app.extensions.setdefault("score_orders", OrderedDict())
-    with _lock:
-        cached = cache.get(key)
-        if cached is not None:
-            cache.move_to_end(key)
-            return cached
+    cache = recent.cache_of(current_app, "score_orders")
+    cached = recent.find(cache, key)
+    if cached is not None:
+        return cached
     order = _score_order(challenge_id, status, settings, m)
-    with _lock:
-        cache[key] = order
-        while len(cache) > RANKING_CACHE_SIZE:
-            cache.popitem(last=False)
+    recent.keep(cache, key, order, RANKING_CACHE_SIZE)
     return order
 
 

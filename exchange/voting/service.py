@@ -182,6 +182,11 @@ def unrate(user, pitch_id: int, client_address: str | None = None) -> None:
     db.session.commit()
 
 
+def panel_histogram(pitch: Pitch) -> tuple:
+    """The pitch's counted panel stars, 1 to 5, from the tally loaded with it."""
+    return (0, 0, 0, 0, 0) if pitch.tally is None else pitch.tally.histogram("panel")
+
+
 def _tally_of(pitch: Pitch) -> ranking.PitchTally:
     """What the ranking needs of a pitch, read from its stored tally (never recounted)."""
     tally = pitch.tally
