@@ -200,6 +200,7 @@ def _in_child(app, challenge_id: int) -> Held | None:
     child = context.Process(target=_child, args=(database, challenge_id, sending),
                             daemon=True, name=f"certainty-{challenge_id}")
     child.start()
+    _lower_priority(child.pid)  # before the child's imports, which take most of its start
     sending.close()
     try:
         outcome, value = (receiving.recv() if receiving.poll(CHILD_SECONDS)
@@ -219,10 +220,10 @@ def _in_child(app, challenge_id: int) -> Held | None:
     return value
 
 
-def _yield_the_processors() -> None:
-    """Lower the child's scheduling priority below every request's."""
+def _lower_priority(pid: int = 0) -> None:
+    """Set a process's scheduling priority (0: this one) below every request's."""
     try:
-        os.nice(CHILD_NICENESS)
+        os.setpriority(os.PRIO_PROCESS, pid, CHILD_NICENESS)
     except OSError:
         pass  # as urgent as the worker, then: still off its interpreter
 
@@ -230,7 +231,7 @@ def _yield_the_processors() -> None:
 def _child(database: dict, challenge_id: int, sending) -> None:
     """In the child: lower priority, an app of the database settings alone (the
     computation reads nothing else), one answer sent back."""
-    _yield_the_processors()
+    _lower_priority()  # again, in case the worker could not
     try:
         app = Flask(__name__)
         app.config.update(database)

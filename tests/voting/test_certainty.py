@@ -133,3 +133,44 @@ def test_properties(rows, k, w, seed):
                      seed=seed, draws=60)
     assert {p: (f.low, f.high) for p, f in again.items()} == \
            {p: (f.low, f.high) for p, f in result.items()}
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**64 - 1),
+       histogram=st.tuples(*[st.one_of(st.integers(0, 3), st.integers(0, 10**6))] * 5),
+       draws=st.integers(1, 40))
+def test_the_draws_are_the_standard_librarys_gammavariate_to_the_bit(seed, histogram, draws):
+    # The simulation works gammavariate's steps itself, for speed: each drawn score must be
+    # the one the documented procedure gives, bit for bit, zero counts (alpha = 1) included.
+    result = simulate([Candidate(1, histogram)], shortlist_size=1, panel_weight=0.0,
+                      seed=seed, draws=draws)
+    ordered = sorted(by_hand(seed, [histogram], draws)[0])
+    low = ordered[max(math.ceil(0.05 * draws) - 1, 0)]
+    high = ordered[max(math.ceil(0.95 * draws) - 1, 0)]
+    assert (result[1].low, result[1].high) == (low, high)
+
+
+def test_every_drawn_score_is_the_documented_ones_across_many_histograms():
+    from exchange.voting.certainty import _drawn_scores
+
+    rng = random.Random(2026)
+    histograms = [(0, 0, 0, 0, 0), (1, 0, 0, 0, 0), (0, 0, 0, 0, 7), (250, 3, 0, 80, 999)] + [
+        tuple(rng.randrange(0, 400) for _ in range(5)) for _ in range(40)]
+    ours = random.Random(77)
+    columns = [_drawn_scores(ours, histogram, 300) for histogram in histograms]
+    assert columns == by_hand(77, histograms, 300)
+    assert ours.getstate() == _after(77, histograms, 300)  # no number drawn more or fewer
+
+
+def _after(seed, histograms, draws):
+    rng = random.Random(seed)
+    for histogram in histograms:
+        for _ in range(draws):
+            for count in histogram:
+                rng.gammavariate(count + 1, 1.0)
+    return rng.getstate()
+
+
+def test_a_negative_star_count_is_refused():
+    with pytest.raises(ValueError):
+        simulate([Candidate(1, (0, -1, 0, 0, 0))], shortlist_size=1, panel_weight=0.0, seed=1)

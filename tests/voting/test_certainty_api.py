@@ -207,6 +207,22 @@ def test_the_figures_are_computed_in_another_process(app, rated, anon, monkeypat
     assert background.get(path).get_json() == ok(anon.get(rated["path"]))
 
 
+def test_the_child_is_lowered_below_the_requests_before_it_starts_its_work():
+    """Its priority is set by the worker as soon as it exists, not only by the child once
+    its imports are done (they are most of its start, and would run as urgent as requests)."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert os.getpriority(os.PRIO_PROCESS, child.pid) == os.getpriority(os.PRIO_PROCESS, 0)
+        held_certainty._lower_priority(child.pid)
+        assert os.getpriority(os.PRIO_PROCESS, child.pid) == held_certainty.CHILD_NICENESS
+    finally:
+        child.kill()
+        child.wait()
+
+
 def test_with_no_refresh_interval_every_change_recomputes(rated, anon, make):
     before = ok(anon.get(rated["path"]))["certainty"]
     ok(make.user("late").put(f"/pitches/{rated['pitches'][0]}/rating", json={"stars": 1}))
