@@ -15,6 +15,7 @@ The figures come from the stored tallies in the ranking's order, exactly as an a
 computed them itself would have them (tests/voting/test_certainty_api.py compares both).
 """
 import dataclasses
+import json
 import logging
 import multiprocessing
 import os
@@ -22,13 +23,17 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Flask
+from sqlalchemy import or_, select, update
 
-from exchange import recent
+from exchange import recent, rows
 from exchange.challenges.models import Challenge
+from exchange.clock import utcnow
 from exchange.extensions import db
 from exchange.voting import certainty, record, service, tallies
+from exchange.voting.models import CertaintyFigures
 from exchange.voting.ranking import Settings
 
 # Held figures kept per process, the least recently used dropped first.
@@ -38,6 +43,10 @@ HELD_SIZE = 256
 CHILD_NICENESS = 19
 # A child that has not answered by then is stopped; the next request starts again.
 CHILD_SECONDS = 300.0
+# A server's claim to compute a challenge's figures lasts as long as it waits for its
+# child; the others look for the figures that often meanwhile.
+CLAIM_SECONDS = CHILD_SECONDS + 10.0
+POLL_SECONDS = 0.5
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -151,10 +160,11 @@ def release(app, challenge_id: int) -> None:
 
 # ---- off the request -------------------------------------------------------------------------
 
-def start_computing(app, challenge_id: int) -> None:
-    """Compute the challenge's figures off the request (a child process, waited for by a
-    thread of this process) and keep them; the caller has claimed the challenge."""
-    thread = threading.Thread(target=_wait_for_figures, args=(app, challenge_id),
+def start_computing(app, challenge_id: int, wanted: tuple, version: int | None) -> None:
+    """Get the challenge's figures for settings `wanted` at `version` off the request (kept
+    by another server, or computed by a child process of this one, waited for by a thread)
+    and hold them; the caller has claimed the challenge in this process."""
+    thread = threading.Thread(target=_wait_for_figures, args=(app, challenge_id, wanted, version),
                               name=f"certainty-{challenge_id}", daemon=True)
     with _lock:
         threads = app.extensions.setdefault("certainty_threads", [])
@@ -164,7 +174,7 @@ def start_computing(app, challenge_id: int) -> None:
 
 
 def settle(app, timeout: float = 30.0) -> None:
-    """Wait for the figures this process is computing in the background (tests, and a
+    """Wait for the figures this process is getting in the background (tests, and a
     server that wants them ready before it answers)."""
     with _lock:
         threads = list(app.extensions.get("certainty_threads", []))
@@ -172,15 +182,109 @@ def settle(app, timeout: float = 30.0) -> None:
         thread.join(timeout)
 
 
-def _wait_for_figures(app, challenge_id: int) -> None:
+def _wait_for_figures(app, challenge_id: int, wanted: tuple, version: int | None) -> None:
     try:
-        held = _in_child(app, challenge_id)
+        with app.app_context():
+            held = _shared_figures(app, challenge_id, wanted, version)
         if held is not None:
-            keep(app, dataclasses.replace(held, computed_at=time.monotonic()))
+            keep(app, held)
     except Exception:  # logged; the next request that needs them starts again
         log.exception("Computing the certainty figures of challenge %s failed", challenge_id)
     finally:
         release(app, challenge_id)
+
+
+def answers(held: Held | None, wanted: tuple, version: int | None,
+            refresh_seconds: float) -> bool:
+    """Whether `held` may be served for settings `wanted` at `version`: the same settings,
+    and that version (or a later one), or computed less than `refresh_seconds` ago."""
+    if held is None or held.settings != wanted or version is None:
+        return False
+    if held.ratings_version is not None and held.ratings_version >= version:
+        return True
+    return time.monotonic() - held.computed_at < refresh_seconds
+
+
+def _shared_figures(app, challenge_id: int, wanted: tuple, version: int | None) -> Held | None:
+    """The figures kept for the exchange when they answer; else computed here once this
+    server holds the claim; else, while another holds it, waited for."""
+    refresh = app.config["CERTAINTY_REFRESH_SECONDS"]
+    given_up = time.monotonic() + CLAIM_SECONDS
+    while True:
+        kept = stored(challenge_id)
+        if answers(kept, wanted, version, refresh):
+            return kept
+        if _claim(challenge_id):
+            try:
+                held = _in_child(app, challenge_id)
+            except BaseException:
+                _unclaim(challenge_id)
+                raise
+            if held is None:  # the challenge is gone
+                _unclaim(challenge_id)
+                return None
+            held = dataclasses.replace(held, computed_at=time.monotonic())
+            _store(held)
+            return held
+        if time.monotonic() > given_up:
+            raise ChildFailed(f"another server held the claim for over {CLAIM_SECONDS:.0f} s")
+        time.sleep(POLL_SECONDS)
+
+
+# ---- kept for the exchange -----------------------------------------------------------------
+
+def stored(challenge_id: int) -> Held | None:
+    """The figures last computed for the challenge by any server, or None."""
+    try:
+        row = db.session.scalar(select(CertaintyFigures).where(
+            CertaintyFigures.challenge_id == challenge_id, CertaintyFigures.figures.is_not(None)))
+        if row is None:
+            return None
+        age = max((utcnow() - row.computed_at).total_seconds(), 0.0)
+        return Held(row.challenge_id, tuple(json.loads(row.settings)), row.ratings_version,
+                    row.record_sha256,
+                    {int(pitch_id): certainty.Certainty(int(pitch_id), low, high, p_top_k)
+                     for pitch_id, (low, high, p_top_k) in json.loads(row.figures).items()},
+                    time.monotonic() - age)
+    finally:
+        db.session.rollback()  # the next look reads afresh
+
+
+def _claim(challenge_id: int) -> bool:
+    """Claim the challenge's next computation for this server, unless another holds an
+    unexpired claim (one row per challenge; the UPDATE's condition decides)."""
+    now = utcnow()
+    db.session.execute(rows.upsert(CertaintyFigures).values(challenge_id=challenge_id)
+                       .on_conflict_do_nothing(index_elements=["challenge_id"]))
+    claimed = db.session.execute(
+        update(CertaintyFigures).where(
+            CertaintyFigures.challenge_id == challenge_id,
+            or_(CertaintyFigures.claimed_until.is_(None), CertaintyFigures.claimed_until < now))
+        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS)),
+        execution_options={"synchronize_session": False}).rowcount == 1
+    db.session.commit()
+    return claimed
+
+
+def _unclaim(challenge_id: int) -> None:
+    db.session.rollback()
+    db.session.execute(update(CertaintyFigures)
+                       .where(CertaintyFigures.challenge_id == challenge_id)
+                       .values(claimed_until=None),
+                       execution_options={"synchronize_session": False})
+    db.session.commit()
+
+
+def _store(held: Held) -> None:
+    """Keep the figures for every server, and give up the claim."""
+    db.session.execute(
+        update(CertaintyFigures).where(CertaintyFigures.challenge_id == held.challenge_id)
+        .values(settings=json.dumps(list(held.settings)), ratings_version=held.ratings_version,
+                record_sha256=held.record_sha256, computed_at=utcnow(), claimed_until=None,
+                figures=json.dumps({str(pitch_id): [f.low, f.high, f.p_top_k]
+                                    for pitch_id, f in held.figures.items()})),
+        execution_options={"synchronize_session": False})
+    db.session.commit()
 
 
 class ChildFailed(RuntimeError):

@@ -16,13 +16,13 @@ ones are served, marked not current. What they were computed from is in the key 
 
 The pass over the record grows with the challenge's ratings (a second or more at a hundred
 thousand), so with CERTAINTY_IN_BACKGROUND the request that finds the figures missing or
-due is not the one that waits for them: it starts their computation off the request (a
-child process, voting/held_certainty.py) and is answered with what is held (nothing at
-first: `certainty` null, as the contract allows). Without it, that request computes them
+due is not the one that waits for them: it starts getting them off the request (kept in
+the database by another server, or computed by a child process: voting/held_certainty.py)
+and is answered with what is held (nothing at first: `certainty` null, as the contract
+allows). Without it, that request computes them
 itself (the test suite's way: every answer is then exact at once).
 """
 import hashlib
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -133,14 +133,6 @@ def _ranked(entry: Entry, pitch, m: float, C: float, flags: list,
 
 # ---- how sure it is -------------------------------------------------------------------------
 
-def _fresh_enough(held: Held | None, settings: tuple, version: int | None) -> bool:
-    if held is None or held.settings != settings or version is None:
-        return False
-    age = time.monotonic() - held.computed_at
-    return held.ratings_version == version or age < current_app.config[
-        "CERTAINTY_REFRESH_SECONDS"]
-
-
 def _held(challenge: Challenge, settings: Settings,
           version: int | None) -> tuple[Held | None, Ranking | None]:
     """The challenge's figures, held or computed now; with the ranking they were computed
@@ -151,13 +143,13 @@ def _held(challenge: Challenge, settings: Settings,
     held = held_certainty.held_of(app, challenge.id)
     if held is not None and held.settings != key:  # other settings' figures answer nothing
         held = None
-    if _fresh_enough(held, key, version):
+    if held_certainty.answers(held, key, version, app.config["CERTAINTY_REFRESH_SECONDS"]):
         return held, None
     if not held_certainty.claim(app, challenge.id):
         # One computation per challenge and process; the others serve the held figures.
         return held, None
     if app.config["CERTAINTY_IN_BACKGROUND"]:
-        held_certainty.start_computing(app, challenge.id)
+        held_certainty.start_computing(app, challenge.id, key, version)
         return held, None
     try:
         ranked = rank(challenge)

@@ -1,6 +1,6 @@
 """Every table voting writes: ratings and their signals, the tallies of pitches and
-challenges, who rated on each challenge, the panel and its declared conflicts, and the
-frozen shortlists. Nothing outside voting writes them."""
+challenges, who rated on each challenge, the panel and its declared conflicts, the live
+ranking's figures of certainty, and the frozen shortlists. Nothing outside voting writes them."""
 from datetime import datetime
 
 from sqlalchemy import (
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -204,6 +205,26 @@ class PanelConflict(db.Model):
     declared_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CertaintyFigures(db.Model):
+    """A challenge's live figures of certainty as last computed by any server, and which
+    server computes the next ones (until `claimed_until`): each is simulated once for the
+    whole exchange, not once per worker (voting/held_certainty.py)."""
+
+    __tablename__ = "certainty_figures"
+
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
+    # What they were computed from: the settings (JSON list), the ratings version, the
+    # record's hash; `figures` is JSON, {pitch id: [low, high, p_top_k]}. Null until the
+    # first computation ends.
+    settings: Mapped[str | None] = mapped_column(String(400))
+    ratings_version: Mapped[int | None] = mapped_column(Integer)
+    record_sha256: Mapped[str | None] = mapped_column(String(64))
+    figures: Mapped[str | None] = mapped_column(Text)
+    computed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Shortlist(db.Model):

@@ -187,6 +187,7 @@ def test_a_failed_background_computation_is_logged_and_retried_by_the_next_reque
     settle(background.application)
     assert background.application.extensions["certainty_computing"] == set()
     assert said in caplog.text
+    assert _claim_row(app, rated["challenge"])[1] is None  # the claim was given up
     monkeypatch.undo()
     assert background.get(path).get_json()["certainty"] is None  # started again
     settle(background.application)
@@ -256,3 +257,102 @@ def test_a_published_shortlist_carries_the_figures_simulated_from_its_record(
     assert [(e["p_top_k"], e["score_interval"]) for e in live["entries"]] == [
         (e["p_top_k"], e["score_interval"]) for e in entries]
     assert ok(anon.get(f"/challenges/{rated['challenge']}/shortlist")) == published
+
+
+# ---- kept for every server ----------------------------------------------------------------
+
+def _no_child_here(_app, _challenge_id):
+    raise AssertionError("a child was started on this server")
+
+
+def _claim_row(app, challenge_id: int):
+    from exchange.extensions import db
+    from exchange.voting.models import CertaintyFigures
+
+    with app.app_context():
+        row = db.session.get(CertaintyFigures, challenge_id)
+        return None if row is None else (row.ratings_version, row.claimed_until)
+
+
+def _set_claim(app, challenge_id: int, until):
+    from sqlalchemy import update
+
+    from exchange.extensions import db
+    from exchange.voting.models import CertaintyFigures
+
+    with app.app_context():
+        db.session.execute(update(CertaintyFigures)
+                           .where(CertaintyFigures.challenge_id == challenge_id)
+                           .values(claimed_until=until))
+        db.session.commit()
+
+
+def test_figures_one_server_computed_are_read_by_the_others_not_simulated_again(
+        app, rated, anon, monkeypatch):
+    path = "/api/v1" + rated["path"]
+    first = _background()
+    assert first.get(path).get_json()["certainty"] is None
+    settle(first.application)
+    computed = first.get(path).get_json()
+    assert computed["certainty"]["current"] is True
+    version, claimed_until = _claim_row(app, rated["challenge"])
+    assert version == computed["certainty"]["ratings_version"] and claimed_until is None
+
+    monkeypatch.setattr(held_certainty, "_in_child", _no_child_here)
+    second = _background()  # another server: nothing held in its process yet
+    assert second.get(path).get_json()["certainty"] is None
+    settle(second.application)
+    assert second.get(path).get_json() == computed == ok(anon.get(rated["path"]))
+
+
+def test_while_another_server_holds_the_claim_a_worker_waits_for_its_figures(
+        app, rated, anon, make, monkeypatch):
+    from datetime import timedelta
+
+    from exchange.clock import utcnow
+    from exchange.extensions import db
+
+    path = "/api/v1" + rated["path"]
+    first = _background()
+    first.get(path)
+    settle(first.application)
+    ok(make.user("late").put(f"/pitches/{rated['pitches'][0]}/rating", json={"stars": 1}))
+    # Another server claimed the next figures and is computing them.
+    _set_claim(app, rated["challenge"], utcnow() + timedelta(hours=1))
+    monkeypatch.setattr(held_certainty, "_in_child", _no_child_here)
+    waiting = _background()
+    assert waiting.get(path).get_json()["certainty"] is None
+    thread = waiting.application.extensions["certainty_threads"][-1]
+    thread.join(3 * held_certainty.POLL_SECONDS)
+    assert thread.is_alive()  # still looking, not computing
+
+    with app.app_context():  # the other server's figures arrive
+        held = held_certainty.computed_afresh(rated["challenge"])
+        db.session.rollback()
+        held_certainty._store(held)
+    settle(waiting.application)
+    figures = waiting.get(path).get_json()
+    assert figures["certainty"]["current"] is True
+    assert figures == ok(anon.get(rated["path"]))
+
+
+def test_an_expired_claim_is_taken_over(app, rated, anon, make):
+    from datetime import timedelta
+
+    from exchange.clock import utcnow
+
+    path = "/api/v1" + rated["path"]
+    first = _background()
+    first.get(path)
+    settle(first.application)
+    ok(make.user("late").put(f"/pitches/{rated['pitches'][1]}/rating", json={"stars": 5}))
+    # A server claimed the next figures and stopped before giving the claim up.
+    _set_claim(app, rated["challenge"], utcnow() - timedelta(seconds=1))
+    other = _background()
+    other.get(path)
+    settle(other.application)
+    figures = other.get(path).get_json()
+    assert figures["certainty"]["current"] is True
+    assert figures == ok(anon.get(rated["path"]))
+    assert _claim_row(app, rated["challenge"]) == (figures["certainty"]["ratings_version"],
+                                                    None)
