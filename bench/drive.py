@@ -304,12 +304,32 @@ def settle_database(url: str) -> None:
         engine.dispose()
 
 
+def certainty_ahead(url: str, manifest: dict) -> float:
+    """The ranked challenge's figures of certainty computed and kept in the database before
+    the rounds, as a running exchange has them (every server reads them there; a version
+    is simulated once for the exchange, off the requests). Returns the seconds they took
+    in this process, reported on their own: the ranking rounds measure answering."""
+    from exchange import create_app
+    from exchange.extensions import db
+    from exchange.voting import held_certainty
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
+                      "SECRET_KEY": SERVER_ENV["SECRET_KEY"]})
+    with app.app_context():
+        started = time.perf_counter()
+        held_certainty.compute_and_store(manifest["hot_challenge"])
+        seconds = time.perf_counter() - started
+        db.engine.dispose()
+    return round(seconds, 2)
+
+
 def measure(url: str, manifest: dict, args, folder: Path) -> dict:
     rng = random.Random(11)
     lines = request_lines(manifest, rng)
     files = write_request_files(lines, folder)
     print("  SQL statements per request (in process)...", flush=True)
     statements = statements_per_request(url, lines)
+    figures_seconds = certainty_ahead(url, manifest)
     results = {e: {"exchange": {}, "reference": {}} for e in ENDPOINTS}
     with served("exchange", "wsgi:app", url, folder / "exchange.log") as (ex_base, ex_proc), \
             served("reference", "reference:app", url, folder / "reference.log") \
@@ -356,7 +376,7 @@ def measure(url: str, manifest: dict, args, folder: Path) -> dict:
             if endpoint in WRITES:
                 settle_database(url)
         rss = {"exchange": worker_rss_mb(ex_proc.pid), "reference": worker_rss_mb(ref_proc.pid)}
-    return {"endpoints": results, "rss_mb": rss}
+    return {"endpoints": results, "rss_mb": rss, "certainty_seconds": figures_seconds}
 
 
 # ---- the open data export ----------------------------------------------------------------
@@ -482,7 +502,8 @@ def markdown(report: dict) -> str:
         out.append(f"- {run['database']}, {run['ratings']:,} ratings: "
                    f"{run['rss_mb']['exchange']} / {run['rss_mb']['reference']}; data "
                    f"generated in {run['generation']['total']:.0f} s (tallies recounted in "
-                   f"{run['generation']['recount']:.0f} s)")
+                   f"{run['generation']['recount']:.0f} s); the ranked challenge's figures"
+                   f" of certainty computed ahead in {run.get('certainty_seconds', 0):.1f} s")
     out += export_lines(runs)
     out += ["", "Goals:", "", "| goal | database | endpoint | figure | |", "|---|---|---|---|---|"]
     out += [f"| {g['goal']} | {g['database']} | {g['endpoint']} | {g['figure']} | "

@@ -250,6 +250,18 @@ def stored(challenge_id: int) -> Held | None:
         db.session.rollback()  # the next look reads afresh
 
 
+def compute_and_store(challenge_id: int) -> Held | None:
+    """Compute the challenge's figures in this process and keep them for every server
+    (a server's start, an import, the benchmark's preparation); None if it is gone."""
+    held = computed_afresh(challenge_id)
+    db.session.rollback()
+    if held is not None:
+        db.session.execute(rows.upsert(CertaintyFigures).values(challenge_id=challenge_id)
+                           .on_conflict_do_nothing(index_elements=["challenge_id"]))
+        _store(held)
+    return held
+
+
 def _claim(challenge_id: int) -> bool:
     """Claim the challenge's next computation for this server, unless another holds an
     unexpired claim (one row per challenge; the UPDATE's condition decides)."""

@@ -356,3 +356,17 @@ def test_an_expired_claim_is_taken_over(app, rated, anon, make):
     assert figures == ok(anon.get(rated["path"]))
     assert _claim_row(app, rated["challenge"]) == (figures["certainty"]["ratings_version"],
                                                     None)
+
+
+def test_figures_computed_ahead_are_served_by_a_starting_server(app, rated, anon,
+                                                                  monkeypatch):
+    with app.app_context():
+        held = held_certainty.compute_and_store(rated["challenge"])
+        assert held_certainty.compute_and_store(10**9) is None  # no such challenge
+    monkeypatch.setattr(held_certainty, "_in_child", _no_child_here)
+    starting = _background()
+    starting.get("/api/v1" + rated["path"])
+    settle(starting.application)
+    figures = starting.get("/api/v1" + rated["path"]).get_json()
+    assert figures["certainty"]["ratings_version"] == held.ratings_version
+    assert figures == ok(anon.get(rated["path"]))
