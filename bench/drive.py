@@ -587,10 +587,12 @@ def main(argv=None) -> int:
     runs, postgres = [], None
     try:
         for database in databases:
-            if database == "postgresql" and not os.environ.get("BENCH_DATABASE_URL"):
-                postgres = Postgres(work / "pg")
-                postgres.start()
             for n in ratings:
+                if database == "postgresql" and not os.environ.get("BENCH_DATABASE_URL"):
+                    # A new cluster for each size: nothing of the last size's database
+                    # (its buffers, its autovacuum) falls on this one's rounds.
+                    postgres = Postgres(work / f"pg-{n}")
+                    postgres.start()
                 print(f"{database}, {n:,} ratings: generating...", flush=True)
                 if database == "sqlite":
                     url = f"sqlite:///{work}/bench-{n}.db"
@@ -613,9 +615,11 @@ def main(argv=None) -> int:
                 if database == "sqlite":
                     for leftover in work.glob(f"bench-{n}.db*"):
                         leftover.unlink()
-            if postgres:
-                postgres.stop()
-                postgres = None
+                if postgres:
+                    postgres.stop()
+                    if not args.keep:
+                        shutil.rmtree(postgres.folder, ignore_errors=True)
+                    postgres = None
     finally:
         if postgres:
             postgres.stop()
