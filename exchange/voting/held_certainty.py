@@ -256,18 +256,23 @@ def compute_and_store(challenge_id: int) -> Held | None:
     held = computed_afresh(challenge_id)
     db.session.rollback()
     if held is not None:
-        db.session.execute(rows.upsert(CertaintyFigures).values(challenge_id=challenge_id)
-                           .on_conflict_do_nothing(index_elements=["challenge_id"]))
+        _ensure_row(challenge_id)
         _store(held)
     return held
+
+
+def _ensure_row(challenge_id: int) -> None:
+    """The challenge's row, made empty if it is missing (the claim and the figures are
+    written by UPDATE)."""
+    db.session.execute(rows.upsert(CertaintyFigures).values(challenge_id=challenge_id)
+                       .on_conflict_do_nothing(index_elements=["challenge_id"]))
 
 
 def _claim(challenge_id: int) -> bool:
     """Claim the challenge's next computation for this server, unless another holds an
     unexpired claim (one row per challenge; the UPDATE's condition decides)."""
     now = utcnow()
-    db.session.execute(rows.upsert(CertaintyFigures).values(challenge_id=challenge_id)
-                       .on_conflict_do_nothing(index_elements=["challenge_id"]))
+    _ensure_row(challenge_id)
     claimed = db.session.execute(
         update(CertaintyFigures).where(
             CertaintyFigures.challenge_id == challenge_id,
