@@ -287,7 +287,6 @@ def settle_database(url: str) -> None:
     by autovacuum or the checkpointer while the next endpoint is measured (SQLite: the
     write-ahead log folded back into the database)."""
     from sqlalchemy import create_engine
-    from sqlalchemy.exc import DBAPIError
 
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
@@ -295,11 +294,7 @@ def settle_database(url: str) -> None:
             if engine.dialect.name == "sqlite":
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             else:
-                connection.exec_driver_sql("VACUUM ANALYZE")
-                try:
-                    connection.exec_driver_sql("CHECKPOINT")
-                except DBAPIError:
-                    pass  # needs a superuser or pg_checkpoint
+                generate.vacuum_and_checkpoint(connection)
     finally:
         engine.dispose()
 

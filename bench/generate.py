@@ -297,6 +297,17 @@ def recount_tallies(url: str) -> int:
     return len(drift)
 
 
+def vacuum_and_checkpoint(connection) -> None:
+    """PostgreSQL, on an autocommit connection: dead rows vacuumed, statistics gathered and
+    dirty pages written now, not by autovacuum or the checkpointer while endpoints are
+    measured (CHECKPOINT needs a superuser or pg_checkpoint: skipped without)."""
+    connection.exec_driver_sql("VACUUM ANALYZE")
+    try:
+        connection.exec_driver_sql("CHECKPOINT")
+    except DBAPIError:
+        pass
+
+
 def generate(url: str, sizes: Sizes, seed: int = 20250106) -> dict:
     """Migrate and fill the database; return the manifest the driver and the test use."""
     url = normalised_url(url)
@@ -354,13 +365,7 @@ def generate(url: str, sizes: Sizes, seed: int = 20250106) -> dict:
             connection.exec_driver_sql("ANALYZE")
     else:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-            # The load's dirty pages written now, not by the checkpointer while the first
-            # endpoints are measured (it needs a superuser or pg_checkpoint: skipped without).
-            try:
-                connection.exec_driver_sql("CHECKPOINT")
-            except DBAPIError:
-                pass
+            vacuum_and_checkpoint(connection)
     timings["analyze"] = time.perf_counter() - step
     engine.dispose()
     timings["total"] = time.perf_counter() - started
