@@ -234,20 +234,31 @@ def _shared_figures(app, challenge_id: int, wanted: tuple, version: int | None) 
 # ---- kept for the exchange -----------------------------------------------------------------
 
 def stored(challenge_id: int) -> Held | None:
-    """The figures last computed for the challenge by any server, or None."""
+    """The figures last computed for the challenge by any server, or None; the session's
+    transaction ends after the look, so the next one reads afresh (the background's way)."""
     try:
-        row = db.session.scalar(select(CertaintyFigures).where(
-            CertaintyFigures.challenge_id == challenge_id, CertaintyFigures.figures.is_not(None)))
-        if row is None:
-            return None
-        age = max((utcnow() - row.computed_at).total_seconds(), 0.0)
-        return Held(row.challenge_id, tuple(json.loads(row.settings)), row.ratings_version,
-                    row.record_sha256,
-                    {int(pitch_id): certainty.Certainty(int(pitch_id), low, high, p_top_k)
-                     for pitch_id, (low, high, p_top_k) in json.loads(row.figures).items()},
-                    time.monotonic() - age)
+        return stored_now(challenge_id)
     finally:
-        db.session.rollback()  # the next look reads afresh
+        db.session.rollback()
+
+
+def stored_now(challenge_id: int) -> Held | None:
+    """The figures last computed for the challenge by any server, or None, read in the
+    session's transaction as it is (a request's: one statement)."""
+    row = db.session.execute(select(
+        CertaintyFigures.challenge_id, CertaintyFigures.settings,
+        CertaintyFigures.ratings_version, CertaintyFigures.record_sha256,
+        CertaintyFigures.figures, CertaintyFigures.computed_at).where(
+        CertaintyFigures.challenge_id == challenge_id,
+        CertaintyFigures.figures.is_not(None))).first()
+    if row is None:
+        return None
+    age = max((utcnow() - row.computed_at).total_seconds(), 0.0)
+    return Held(row.challenge_id, tuple(json.loads(row.settings)), row.ratings_version,
+                row.record_sha256,
+                {int(pitch_id): certainty.Certainty(int(pitch_id), low, high, p_top_k)
+                 for pitch_id, (low, high, p_top_k) in json.loads(row.figures).items()},
+                time.monotonic() - age)
 
 
 def compute_and_store(challenge_id: int) -> Held | None:

@@ -3,27 +3,25 @@
 `analyse` is the core: rating facts and rules in, numbers and flags out, knowing nothing
 of Flask or SQL, so each measure is worked by hand in tests/voting/test_integrity.py. The
 rest of the module loads the facts of one challenge in one query and serves the report
-(GET /challenges/{id}/integrity) and the `integrity_flags` of every ranking entry, both
-from `analyse`, so the two can never disagree.
+(GET /challenges/{id}/integrity); the `integrity_flags` of every ranking entry come from
+`analyse` too (held and kept by voting/held_signals.py), so the two can never disagree.
 
 A flag asks a person to look; it never removes a rating. Exclusions are separate rules
 (a challenge's `min_account_age_hours`, conflicts of interest), applied when rating.
 """
-import dataclasses
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, true
+from sqlalchemy import select
 
-from exchange import recent
 from exchange.challenges import policy as challenge_policy
 from exchange.challenges import service as challenges
 from exchange.errors import NotAllowed
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
-from exchange.voting.models import ChallengeTally, Rating, RatingChange
+from exchange.voting.models import Rating
 
 FLAGS = ("burst", "new_accounts", "network_cluster", "one_sided")
 STARS = (1, 2, 3, 4, 5)
@@ -134,14 +132,14 @@ def analyse(facts: list[RatingFact], opened_at: datetime | None, rules: Rules,
     pitch is compared with the rest of the challenge (every other pitch's ratings), so a
     pitch with most of the challenge's ratings is not compared mostly with itself.
     """
-    by_pitch = {pitch_id: [] for pitch_id in pitch_ids or []} | _by_pitch(facts)
+    grouped = {pitch_id: [] for pitch_id in pitch_ids or []} | by_pitch(facts)
     signals = {pitch_id: own_signals(pitch_id, own, opened_at, rules)
-               for pitch_id, own in sorted(by_pitch.items())}
+               for pitch_id, own in sorted(grouped.items())}
     judge(signals, rules)
     return signals
 
 
-def _by_pitch(facts: list[RatingFact]) -> dict[int, list[RatingFact]]:
+def by_pitch(facts: list[RatingFact]) -> dict[int, list[RatingFact]]:
     grouped: dict[int, list[RatingFact]] = {}
     for fact in facts:
         grouped.setdefault(fact.pitch_id, []).append(fact)
@@ -178,7 +176,7 @@ def judge(signals: dict[int, PitchSignals], rules: Rules) -> None:
         pitch.flags = flags_for(pitch, rules)
 
 
-# ---- the challenge's facts, the report and the ranking's flags --------------------------------
+# ---- the challenge's facts and the report ------------------------------------------------------
 
 def rules_in_force() -> Rules:
     return Rules.from_config(current_app.config)
@@ -198,111 +196,6 @@ def facts_of(challenge_id: int, pitch_ids=None) -> list[RatingFact]:
     if pitch_ids is not None:
         statement = statement.where(Rating.pitch_id.in_(sorted(pitch_ids)))
     return [RatingFact(*row) for row in db.session.execute(statement)]
-
-
-# The ranking shows every pitch's flags on every request, and they are derived from all
-# of the challenge's ratings. So each app keeps, per challenge, every pitch's own signals
-# as of a ratings version (bumped in the transaction of every change to its ratings), with
-# the opening time and rules they were judged by and the rating change record's highest id
-# when they were read. When the version moved, the changes recorded since are read with
-# the version, in one statement: if they account for every step of it (a rating given,
-# changed or taken back records one change and bumps the version once, in one
-# transaction), only their pitches' ratings are read again; anything else (a withdrawal,
-# an exclusion, a panel move, an erasure) and they are all read afresh. Either way the
-# version is read before the ratings, so what is kept is never older than its version,
-# and the work of a ranking after a rating grows with that pitch's ratings, not the
-# challenge's.
-FLAGS_CACHE_SIZE = 512
-CATCH_UP_MOST = 1000  # more changes on the exchange than this since: all read afresh
-
-
-@dataclass(frozen=True)
-class _Kept:
-    version: int
-    last_change: int  # the highest rating change id when the ratings were read
-    judged_by: tuple  # (opened_at, rules)
-    signals: dict  # pitch id -> PitchSignals, judged
-    flags: dict  # pitch id -> flags
-
-
-def flags_by_pitch(challenge) -> dict[int, list[str]]:
-    """The integrity flags of each of the challenge's pitches with public ratings."""
-    rules = rules_in_force()
-    if challenge.tally is None:  # no tally row yet, so no version to keep the flags under
-        signals = analyse(facts_of(challenge.id), challenge.opened_at, rules)
-        return {pitch_id: pitch.flags for pitch_id, pitch in signals.items()}
-    judged_by = (challenge.opened_at, rules)
-    cache = recent.cache_of(current_app, "integrity_flags")
-    kept = recent.find(cache, challenge.id)
-    if kept is not None and kept.judged_by != judged_by:
-        kept = None
-    if kept is not None and kept.version >= challenge.tally.ratings_version:
-        return kept.flags
-    version, newest, changes = _changes_since(challenge.id, kept)
-    if kept is not None:
-        kept = _caught_up(challenge.id, kept, version, newest, changes)
-    if kept is None:
-        kept = _read_afresh(challenge.id, judged_by, version, newest)
-    recent.keep(cache, challenge.id, kept, FLAGS_CACHE_SIZE)
-    return kept.flags
-
-
-def _changes_since(challenge_id: int, kept: _Kept | None) -> tuple[int, int, list | None]:
-    """In one statement (one snapshot): the challenge's ratings version, the exchange's
-    newest rating change id, and with something kept, the exchange's changes since it by
-    id (its primary key's range, whatever the plan) as (id, pitch id, challenge id); None
-    for them when there are more than CATCH_UP_MOST."""
-    statement = select(ChallengeTally.ratings_version,
-                       select(func.max(RatingChange.id)).scalar_subquery().label("newest"))
-    if kept is not None:
-        changes = (select(RatingChange.id, RatingChange.pitch_id, Pitch.challenge_id)
-                   .join(Pitch, Pitch.id == RatingChange.pitch_id)
-                   .where(RatingChange.id > kept.last_change)
-                   .order_by(RatingChange.id).limit(CATCH_UP_MOST + 1).subquery())
-        statement = (statement.add_columns(changes.c.id, changes.c.pitch_id,
-                                           changes.c.challenge_id)
-                     .outerjoin(changes, true()))
-    found = db.session.execute(
-        statement.where(ChallengeTally.challenge_id == challenge_id)).all()
-    version, newest = found[0].ratings_version, found[0].newest or 0
-    if kept is None or len(found) > CATCH_UP_MOST:
-        return version, newest, None
-    return version, newest, [(row.id, row.pitch_id, row.challenge_id) for row in found
-                             if row.id is not None]
-
-
-def _kept(judged_by: tuple, signals: dict, version: int, last_change: int) -> _Kept:
-    """Judged signals kept as of `version` and `last_change`."""
-    return _Kept(version, last_change, judged_by, signals,
-                 {pitch_id: pitch.flags for pitch_id, pitch in signals.items()})
-
-
-def _read_afresh(challenge_id: int, judged_by: tuple, version: int, newest: int) -> _Kept:
-    """Every pitch's signals from all of the challenge's ratings, read after the version
-    and the newest change id (so never older than they say)."""
-    opened_at, rules = judged_by
-    return _kept(judged_by, analyse(facts_of(challenge_id), opened_at, rules), version, newest)
-
-
-def _caught_up(challenge_id: int, kept: _Kept, version: int, newest: int,
-               changes: list | None) -> _Kept | None:
-    """`kept` brought up to `version`, re-reading only the pitches the challenge's changes
-    since were of; None when those do not account for every step of the version."""
-    if changes is None:
-        return None
-    mine = [pitch_id for _, pitch_id, of in changes if of == challenge_id]
-    if version - kept.version != len(mine):
-        return None
-    changed = set(mine)
-    opened_at, rules = kept.judged_by
-    signals = {pitch_id: dataclasses.replace(pitch) for pitch_id, pitch in kept.signals.items()
-               if pitch_id not in changed}
-    if changed:
-        signals.update((pitch_id, own_signals(pitch_id, own, opened_at, rules))
-                       for pitch_id, own in _by_pitch(facts_of(challenge_id, changed)).items())
-    signals = dict(sorted(signals.items()))
-    judge(signals, rules)
-    return _kept(kept.judged_by, signals, version, max(newest, kept.last_change))
 
 
 def may_read_report(user, challenge) -> bool:

@@ -18,8 +18,8 @@ The pass over the record grows with the challenge's ratings (a second or more at
 thousand), so with CERTAINTY_IN_BACKGROUND the request that finds the figures missing or
 due is not the one that waits for them: it starts getting them off the request (kept in
 the database by another server, or computed by a child process: voting/held_certainty.py)
-and is answered with what is held (nothing at first: `certainty` null, as the contract
-allows). Without it, that request computes them
+and is answered with what is held: at first what is kept in the database, or, before any
+server computed them, nothing (`certainty` null, as the contract allows). Without it, that request computes them
 itself (the test suite's way: every answer is then exact at once).
 """
 import hashlib
@@ -36,7 +36,7 @@ from exchange.challenges.models import Challenge
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.pitches.models import Pitch
-from exchange.voting import held_certainty, integrity, ranking, service, tallies
+from exchange.voting import held_certainty, held_signals, integrity, ranking, service, tallies
 from exchange.voting.held_certainty import Held, settings_key
 from exchange.voting.models import EXCLUSION_REASONS, ChallengeTally, PitchTally, Rating
 from exchange.voting.ranking import Entry, Settings
@@ -101,7 +101,7 @@ def rank(challenge: Challenge, overrides: dict | None = None) -> Ranking:
     submitted = service.submitted_pitches(challenge)
     settings, m, entries = service.rank_pitches(challenge, submitted, overrides)
     by_id = {pitch.id: pitch for pitch in submitted}
-    flags = integrity.flags_by_pitch(challenge)
+    flags = held_signals.flags_by_pitch(challenge)
     return Ranking(challenge.id, settings, m, [
         _ranked(entry, by_id[entry.pitch_id], m, settings.prior_weight,
                 flags.get(entry.pitch_id, []), _excluded(by_id[entry.pitch_id]),
@@ -141,6 +141,13 @@ def _held(challenge: Challenge, settings: Settings,
     app = current_app._get_current_object()
     key = settings_key(settings)
     held = held_certainty.held_of(app, challenge.id)
+    if held is None and app.config["CERTAINTY_IN_BACKGROUND"]:
+        # A worker that has none held yet starts from those kept for the exchange (one
+        # statement, once per challenge), so its first answers carry them like any other
+        # worker's; if they are due, they are served while new ones are got.
+        held = held_certainty.stored_now(challenge.id)
+        if held is not None:
+            held_certainty.keep(app, held)
     if held is not None and held.settings != key:  # other settings' figures answer nothing
         held = None
     if held_certainty.answers(held, key, version, app.config["CERTAINTY_REFRESH_SECONDS"]):

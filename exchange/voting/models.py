@@ -62,7 +62,11 @@ class RatingChange(db.Model):
     """Each change of a rating, append-only: when, to what, from which network."""
 
     __tablename__ = "rating_changes"
-    __table_args__ = (Index("ix_rating_changes_pitch_time", "pitch_id", "changed_at"),)
+    __table_args__ = (
+        Index("ix_rating_changes_pitch_time", "pitch_id", "changed_at"),
+        # A challenge's changes since a given one, pitch by pitch (voting/held_signals.py).
+        Index("ix_rating_changes_pitch_id", "pitch_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pitch_id: Mapped[int] = mapped_column(ForeignKey("pitches.id", ondelete="CASCADE"))
@@ -225,6 +229,24 @@ class CertaintyFigures(db.Model):
     figures: Mapped[str | None] = mapped_column(Text)
     computed_at: Mapped[datetime | None] = mapped_column(DateTime)
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class IntegritySignals(db.Model):
+    """Every pitch's own integrity signals of a challenge as last read by any server, and
+    what they are as of: a server that starts, or has not ranked the challenge for a while,
+    brings them up to date instead of reading all of its ratings (voting/held_signals.py)."""
+
+    __tablename__ = "integrity_signals"
+
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
+    # A digest of the opening time and the rules they were judged by.
+    judged_by: Mapped[str] = mapped_column(String(64))
+    ratings_version: Mapped[int] = mapped_column(Integer)
+    # The exchange's newest rating change id when the ratings were read.
+    last_change: Mapped[int] = mapped_column(Integer)
+    signals: Mapped[str] = mapped_column(Text)  # JSON: a list of each pitch's own signals
+    stored_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Shortlist(db.Model):

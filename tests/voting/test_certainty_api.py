@@ -300,9 +300,10 @@ def test_figures_one_server_computed_are_read_by_the_others_not_simulated_again(
 
     monkeypatch.setattr(held_certainty, "_in_child", _no_child_here)
     second = _background()  # another server: nothing held in its process yet
-    assert second.get(path).get_json()["certainty"] is None
-    settle(second.application)
+    # Its first answer already carries the figures kept for the exchange.
     assert second.get(path).get_json() == computed == ok(anon.get(rated["path"]))
+    settle(second.application)
+    assert second.get(path).get_json() == computed
 
 
 def test_while_another_server_holds_the_claim_a_worker_waits_for_its_figures(
@@ -321,7 +322,9 @@ def test_while_another_server_holds_the_claim_a_worker_waits_for_its_figures(
     _set_claim(app, rated["challenge"], utcnow() + timedelta(hours=1))
     monkeypatch.setattr(held_certainty, "_in_child", _no_child_here)
     waiting = _background()
-    assert waiting.get(path).get_json()["certainty"] is None
+    # The figures kept for the exchange, for the version before the rating: not current.
+    served = waiting.get(path).get_json()["certainty"]
+    assert served["current"] is False and served["ratings_version"] is not None
     thread = waiting.application.extensions["certainty_threads"][-1]
     thread.join(3 * held_certainty.POLL_SECONDS)
     assert thread.is_alive()  # still looking, not computing
@@ -365,8 +368,9 @@ def test_figures_computed_ahead_are_served_by_a_starting_server(app, rated, anon
         assert held_certainty.compute_and_store(10**9) is None  # no such challenge
     monkeypatch.setattr(held_certainty, "_in_child", _no_child_here)
     starting = _background()
-    starting.get("/api/v1" + rated["path"])
+    first = starting.get("/api/v1" + rated["path"]).get_json()  # its very first answer
+    assert first["certainty"]["ratings_version"] == held.ratings_version
+    assert first["certainty"]["current"] is True
+    assert first == ok(anon.get(rated["path"]))
     settle(starting.application)
-    figures = starting.get("/api/v1" + rated["path"]).get_json()
-    assert figures["certainty"]["ratings_version"] == held.ratings_version
-    assert figures == ok(anon.get(rated["path"]))
+    assert starting.get("/api/v1" + rated["path"]).get_json() == first

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from exchange.challenges.models import Challenge
 from exchange.extensions import db
-from exchange.voting import integrity
+from exchange.voting import held_signals, integrity
 from exchange.voting.models import ChallengeTally
 from tests.factories import ok
 from tests.voting.test_ballot_stuffing import STUFFERS_NETWORK, stuffed  # noqa: F401
@@ -87,7 +87,7 @@ def _read_afresh_now(app, challenge_id) -> dict[int, list[str]]:
 def _reads(monkeypatch) -> dict:
     """How often the kept signals are read afresh, and which pitches are read again."""
     seen = {"afresh": 0, "pitches": []}
-    read_afresh, facts_of = integrity._read_afresh, integrity.facts_of
+    read_afresh, facts_of = held_signals._read_afresh, integrity.facts_of
 
     def counted(*args):
         seen["afresh"] += 1
@@ -98,7 +98,7 @@ def _reads(monkeypatch) -> dict:
             seen["pitches"].append(sorted(pitch_ids))
         return facts_of(challenge_id, pitch_ids)
 
-    monkeypatch.setattr(integrity, "_read_afresh", counted)
+    monkeypatch.setattr(held_signals, "_read_afresh", counted)
     monkeypatch.setattr(integrity, "facts_of", noted)
     return seen
 
