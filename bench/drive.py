@@ -126,9 +126,9 @@ def served(name: str, target: str, url: str, log: Path):
             process.kill()
 
 
-def worker_rss_mb(master_pid: int) -> list[float]:
-    """Resident memory of each worker of a gunicorn master, from /proc."""
-    found = []
+def _processes() -> dict[int, dict]:
+    """Every process's /proc status fields, by pid."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -136,10 +136,60 @@ def worker_rss_mb(master_pid: int) -> list[float]:
             status = (entry / "status").read_text()
         except OSError:
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
-            found.append(round(int(fields["VmRSS"].split()[0]) / 1024, 1))
-    return sorted(found)
+        found[int(entry.name)] = dict(line.split(":", 1) for line in status.splitlines()
+                                      if ":" in line)
+    return found
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    """Resident memory of each worker of a gunicorn master, from /proc."""
+    return sorted(round(int(fields["VmRSS"].split()[0]) / 1024, 1)
+                  for fields in _processes().values()
+                  if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields)
+
+
+def _descendants(master_pids: list[int]) -> list[int]:
+    """The workers of gunicorn masters and whatever they started (a child computing figures)."""
+    parents = {pid: int(fields.get("PPid", "0").strip() or 0)
+               for pid, fields in _processes().items()}
+    found, wanted = [], set(master_pids)
+    for pid in sorted(parents):
+        ancestor = parents[pid]
+        while ancestor and ancestor not in wanted and ancestor in parents:
+            ancestor = parents[ancestor]
+        if ancestor in wanted:
+            found.append(pid)
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time used so far by `pids` (those still running)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+# A server is idle when its workers used at most this much CPU over this long.
+IDLE_CPU_SECONDS, IDLE_WINDOW_SECONDS, IDLE_MOST_SECONDS = 0.02, 0.5, 120.0
+
+
+def wait_until_idle(master_pids: list[int]) -> float:
+    """Wait until the servers' workers (and their children) are idle: a warm-up's requests
+    can outlive wrk (the reference computes a ranking's figures of certainty inline, seconds
+    at a million ratings), and their work must not fall into the next measured round.
+    Returns the seconds waited."""
+    started, quiet = time.monotonic(), 0
+    while quiet < 2 and time.monotonic() - started < IDLE_MOST_SECONDS:  # two windows running
+        pids = _descendants(master_pids)
+        before = _cpu_seconds(pids)
+        time.sleep(IDLE_WINDOW_SECONDS)
+        quiet = quiet + 1 if _cpu_seconds(pids) - before <= IDLE_CPU_SECONDS else 0
+    return round(time.monotonic() - started, 2)
 
 
 # ---- wrk ----------------------------------------------------------------------------------
@@ -333,6 +383,7 @@ def measure(url: str, manifest: dict, args, folder: Path) -> dict:
         for endpoint in ENDPOINTS:
             for base in apps.values():  # warm-up: imports, caches, connections
                 wrk(base, files[endpoint], 4, 1)
+            waited = wait_until_idle([ex_proc.pid, ref_proc.pid])
             rounds = {"exchange": [], "reference": []}
             for turn in range(args.rounds):
                 # Who goes first alternates (A B, B A, ...), so whatever the database is
@@ -362,6 +413,7 @@ def measure(url: str, manifest: dict, args, folder: Path) -> dict:
             ex, ref = results[endpoint]["exchange"], results[endpoint]["reference"]
             results[endpoint]["ratio_to_reference"] = round(ex["rps"] / ref["rps"], 3) \
                 if ref["rps"] else None
+            results[endpoint]["idle_wait_seconds"] = waited
             results[endpoint]["p99_ratio_to_reference"] = round(
                 ex["p99_ms"] / ref["p99_ms"], 3) if ref["p99_ms"] else None
             print(f"  {endpoint:20} exchange {ex['rps']:8.1f} req/s p99 {ex['p99_ms']:7.1f} ms"
