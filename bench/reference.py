@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from flask import Flask, jsonify, request
 from sqlalchemy import bindparam, create_engine, event, text
 
+from exchange.extensions import SQLITE_CACHE_KIB
 from exchange.voting import certainty, record
 
 # ==== SQL ====================================================================================
@@ -50,7 +51,7 @@ PITCH = (f"p.id, p.challenge_id, p.supplier_id, o.name AS supplier_name, p.title
 
 SQL = {
     "user_of_token":
-        "SELECT u.id, u.display_name, u.created_at FROM api_tokens t "
+        "SELECT u.id, u.display_name, u.is_admin, u.created_at FROM api_tokens t "
         "JOIN users u ON u.id = t.user_id WHERE t.token_hash = :hash AND t.revoked_at IS NULL",
     "challenge_page":
         "SELECT c.id, c.council_id, o.name AS council_name, c.title, c.summary, c.description, "
@@ -165,9 +166,18 @@ SQL = {
     "comment_refused":  # only when insert_comment inserted nothing: 404 or 409?
         "SELECT c.status FROM pitches p JOIN challenges c ON c.id = p.challenge_id "
         "WHERE p.id = :pitch_id AND c.status != 'draft'",
+    # The author's roles on the challenge come back with its count, as the answer shows them:
+    # an officer of its (verified) council, a member of the pitch's supplier, on its panel.
     "add_challenge_comment":
         "UPDATE challenges SET comment_count = comment_count + 1 "
-        "WHERE id = (SELECT challenge_id FROM pitches WHERE id = :pitch_id)",
+        "WHERE id = (SELECT challenge_id FROM pitches WHERE id = :pitch_id) RETURNING "
+        "EXISTS (SELECT 1 FROM memberships m JOIN organisations o ON o.id = m.organisation_id "
+        "WHERE m.user_id = :user_id AND m.organisation_id = challenges.council_id "
+        "AND o.kind = 'council' AND o.status = 'verified') AS officer, "
+        "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.organisation_id "
+        "= (SELECT supplier_id FROM pitches WHERE id = :pitch_id)) AS supplier, "
+        "EXISTS (SELECT 1 FROM panel_members s WHERE s.challenge_id = challenges.id "
+        "AND s.user_id = :user_id) AS invited",
     "add_pitch_comment": "UPDATE pitches SET comment_count = comment_count + 1 WHERE id = :pitch_id",
 }
 EXPANDING = {"challenge_tags", "pitch_tags", "my_stars"}
@@ -420,8 +430,9 @@ def create(url: str | None = None, certainty_refresh: float | None = None) -> Fl
     engine = create_engine(url or _url())
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
-        def _foreign_keys(dbapi_connection, _record):
-            dbapi_connection.execute("PRAGMA foreign_keys=ON")  # as the exchange does
+        def _settings(dbapi_connection, _record):  # as the exchange sets them
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")
+            dbapi_connection.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     sqlite = engine.dialect.name == "sqlite"
     sql = _statements(engine.dialect.name)
     network_key = os.environ.get("SECRET_KEY", "reference").encode()
@@ -644,14 +655,21 @@ def create(url: str | None = None, certainty_refresh: float | None = None) -> Fl
                 seen = connection.execute(sql["comment_refused"], {"pitch_id": pitch_id}).first()
                 return problem(409 if seen else 404,
                                "Comments are closed." if seen else "No such pitch.")
-            connection.execute(sql["add_challenge_comment"], {"pitch_id": pitch_id})
+            officer, supplier, invited = connection.execute(
+                sql["add_challenge_comment"], {"pitch_id": pitch_id, "user_id": user["id"]}).one()
             connection.execute(sql["add_pitch_comment"], {"pitch_id": pitch_id})
+        roles = [role for role, holds in (("officer", officer), ("supplier", supplier),
+                                          ("panel", officer or invited)) if holds]
+        moderator = bool(officer or user["is_admin"])
         response = jsonify({
             "id": comment_id, "pitch_id": pitch_id, "parent_id": None,
-            "author": {"id": user["id"], "display_name": user["display_name"]},
-            "body": body, "status": "visible", "deleted": False, "withheld": False,
-            "reply_count": 0, "flag_count": None, "created_at": _stamp(now),
-            "edited_at": None})
+            "author": {"id": user["id"], "display_name": user["display_name"], "roles": roles},
+            "flagged_by_me": False, "body": body, "status": "visible", "deleted": False,
+            "withheld": False, "reply_count": 0, "flag_count": 0 if moderator else None,
+            "created_at": _stamp(now), "edited_at": None,
+            # The author's own new comment, in an open discussion.
+            "can": {"edit": True, "delete": True, "flag": False, "reply": True,
+                    "moderate": moderator}})
         response.status_code = 201
         return response
 

@@ -243,3 +243,48 @@ def test_both_apps_judge_a_rating_by_the_same_rules(world):
         {case: both["exchange"] for case, both in answers.items()}
     with exchange.app_context():
         assert tallies.recount() == []
+
+
+def test_both_apps_answer_a_comment_alike_whoever_writes_it(world):
+    """The same fields and values (but the new id and time): the author's roles on the
+    challenge, `can`, `flagged_by_me`, and `flag_count` shown to a moderator only."""
+    manifest, exchange, bare, url = world
+    pitch_id = manifest["hot_pitches"][4]
+    engine = create_engine(url)
+    old = generate.BASE_TIME - timedelta(days=400)
+    with engine.begin() as connection:
+        challenge_id, council_id, supplier_id = connection.execute(text(
+            f"SELECT c.id, c.council_id, p.supplier_id FROM pitches p JOIN challenges c "
+            f"ON c.id = p.challenge_id WHERE p.id = {pitch_id}")).one()
+        cases = {}
+        for offset, app in enumerate(("exchange", "reference")):
+            base = 9500 + 10 * offset
+            people = {case: base + i for i, case in
+                      enumerate(("nobody", "officer", "supplier", "panel"))}
+            for case, user_id in people.items():
+                cases.setdefault(case, {})[app] = _person(connection, user_id, old)
+            _joins(connection, people["officer"], council_id)
+            _joins(connection, people["supplier"], supplier_id)
+            connection.execute(text(
+                "INSERT INTO panel_members (challenge_id, user_id, created_at) "
+                "VALUES (:c, :u, :t)"), {"c": challenge_id, "u": people["panel"], "t": old})
+    engine.dispose()
+
+    answers = {}
+    for case, headers in cases.items():
+        for name, app in (("exchange", exchange), ("reference", bare)):
+            response = app.test_client().post(f"{API}/pitches/{pitch_id}/comments",
+                                              json={"body": f"From {case}."},
+                                              headers=headers[name])
+            assert response.status_code == 201, response.get_json()
+            body = response.get_json()
+            for changing in ("id", "created_at"):
+                body.pop(changing)
+            body["author"].pop("id")
+            answers.setdefault(case, {})[name] = body
+    assert {case: (both["exchange"]["author"]["roles"], both["exchange"]["can"]["moderate"],
+                   both["exchange"]["flag_count"]) for case, both in answers.items()} == {
+        "nobody": ([], False, None), "officer": (["officer", "panel"], True, 0),
+        "supplier": (["supplier"], False, None), "panel": (["panel"], False, None)}
+    for case, both in answers.items():
+        assert both["reference"] == both["exchange"], case
