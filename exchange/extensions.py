@@ -26,10 +26,19 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+# SQLite's page cache per connection, in KiB (its default is 2 MiB). At a million ratings the
+# database is some 500 MB and a rating reads index pages spread all over it: with 2 MiB
+# most of them came from the operating system again (a rating's p99 in process 7.7-8.0 ms
+# against 2.4-3.9 ms with 32 MiB, on the benchmark's data). Filled only as pages are read.
+SQLITE_CACHE_KIB = 32 * 1024
+
+
 @event.listens_for(Engine, "connect")
-def _sqlite_enforces_foreign_keys(dbapi_connection, connection_record):
-    """SQLite ignores foreign keys (and ON DELETE CASCADE) unless asked, per connection."""
+def _sqlite_settings(dbapi_connection, connection_record):
+    """Per SQLite connection: foreign keys enforced (SQLite ignores them, and ON DELETE
+    CASCADE, unless asked) and a page cache of SQLITE_CACHE_KIB."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
