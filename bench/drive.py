@@ -3,8 +3,9 @@
 For each database (SQLite file, PostgreSQL 15) and each number of ratings (10k, 100k, 1M by
 default), it generates the data (bench/generate.py), serves the exchange (wsgi.py) and the
 reference with `gunicorn -w 2` on free ports and the same database, and drives each
-endpoint with wrk: 16 connections in interleaved rounds (exchange, reference, reference,
-exchange: who goes first alternates; medians of two), then one connection; after an
+endpoint with wrk: a warm-up of each, a wait until both servers are idle (a warm-up
+request can outlive wrk), 16 connections in interleaved rounds (exchange, reference,
+reference, exchange: who goes first alternates; medians of two), then one connection; after an
 endpoint that writes, the database is vacuumed and checkpointed. It reports requests/s, p50 and p99,
 non-2xx answers, RSS per worker (/proc) and SQL statements per request (counted in this
 process with an engine listener, through each app's test client), writes
