@@ -127,18 +127,21 @@ def served(name: str, target: str, url: str, log: Path):
             process.kill()
 
 
+def _status(pid: int | str) -> dict | None:
+    """A process's /proc status fields (name: raw value), None once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    return dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+
+
 def _processes() -> dict[int, dict]:
     """Every process's /proc status fields, by pid."""
     found = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        found[int(entry.name)] = dict(line.split(":", 1) for line in status.splitlines()
-                                      if ":" in line)
+        if entry.name.isdigit() and (fields := _status(entry.name)) is not None:
+            found[int(entry.name)] = fields
     return found
 
 
@@ -434,12 +437,8 @@ EXPORT_GOAL_RATINGS, EXPORT_GOAL_SECONDS = 1_000_000, 60  # "a million ratings i
 
 def _high_water_kib(pid: int) -> int:
     """A running process's peak resident memory (VmHWM) in KiB; 0 once it is gone."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-    return int(found.group(1)) if found else 0
+    fields = _status(pid) or {}
+    return int(fields["VmHWM"].split()[0]) if "VmHWM" in fields else 0
 
 
 def export_open_data(url: str, folder: Path) -> dict:

@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 from sqlalchemy import text
 
-from exchange.extensions import db
+from exchange.extensions import SQLITE_DEFAULT_CACHE_KIB, db
 from exchange.open_data import tables
 from exchange.open_data.files import TableFiles, wire_time
 from exchange.voting import record
@@ -79,7 +79,7 @@ def _consistent_reads() -> None:
     if db.engine.dialect.name == "postgresql":
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     else:
-        db.session.execute(text("PRAGMA cache_size=-2000"))
+        db.session.execute(text(f"PRAGMA cache_size=-{SQLITE_DEFAULT_CACHE_KIB}"))
 
 
 def _rating_records(files: TableFiles) -> Iterator[dict]:
