@@ -22,14 +22,15 @@ from exchange.voting.models import (
 
 
 @cache
-def _rating_facts():
+def _rating_facts(locking: bool):
     """Everything the rules need to judge the rating of the pitch bound as `pitch_id` by
     the person bound as `user_id`, in one SELECT built once: the pitch and its challenge,
     whether they may see it, their membership conflicts, panel seat and declared conflict,
-    their rating so far and how many of the challenge's pitches they rated."""
+    their rating so far and how many of the challenge's pitches they rated. `locking`: it
+    also locks the challenge's tally row (tallies.locking), and finds nothing without one."""
     user_id = bindparam("user_id")
     conflicts = policy.rating_conflicts_in_sql(user_id)
-    return (
+    statement = (
         select(Pitch.id, Pitch.challenge_id, Pitch.status,
                Challenge.status.label("challenge_status"), Challenge.network_salt,
                Challenge.min_account_age_hours,
@@ -47,28 +48,44 @@ def _rating_facts():
         .outerjoin(ChallengeRater, and_(ChallengeRater.challenge_id == Pitch.challenge_id,
                                         ChallengeRater.user_id == user_id))
         .where(Pitch.id == bindparam("pitch_id")))
+    return tallies.locking(statement, Pitch.challenge_id) if locking else statement
 
 
-def _read_facts(user, pitch_id: int):
-    """The facts of `_rating_facts` for this person and pitch (None: no such pitch)."""
-    return rows.run(_rating_facts(), {"user_id": user.id, "pitch_id": pitch_id}).first()
+def _read_facts(user, pitch_id: int, locking: bool = False):
+    """The facts of `_rating_facts` for this person and pitch (None: no such pitch, or
+    `locking` and no tally row)."""
+    return rows.run(_rating_facts(locking), {"user_id": user.id, "pitch_id": pitch_id}).first()
+
+
+def _locked_facts(user, pitch_id: int):
+    """The facts, read with the pitch's challenge tally locked (the one lock a rating
+    takes: every writer of the challenge's ratings, and the shortlist publisher, takes it
+    first): in one statement where the database can, read again in the rare case that
+    someone who held the lock committed while it ran. None when nothing was locked: no
+    such pitch, or no tally row."""
+    if not tallies.locks_as_it_reads():
+        return None if tallies.lock_of_pitch(pitch_id) is None else _read_facts(user, pitch_id)
+    facts = _read_facts(user, pitch_id, locking=True)
+    if facts is not None and tallies.read_before_lock(facts):
+        facts = _read_facts(user, pitch_id)
+    return facts
 
 
 def _open_for_rating(user, pitch_id: int):
-    """Lock the pitch's challenge tally (the one lock a rating takes: every writer of the
-    challenge's ratings, and the shortlist publisher, takes it first), then read the facts
-    and check, in this order: visible (404), not their own organisation's (403), submitted
-    and the challenge taking ratings (409)."""
-    locked = tallies.lock_of_pitch(pitch_id)
-    facts = _read_facts(user, pitch_id)
-    if facts is None or not facts.visible:
-        raise NotFound("No such pitch.")
-    if locked is None or facts.tallied is None:
-        # Tally rows are made with their challenge and pitch; data loaded around the
-        # services may lack them.
+    """Read the facts under the tally lock, and check, in this order: visible (404), not
+    their own organisation's (403), submitted and the challenge taking ratings (409)."""
+    facts = _locked_facts(user, pitch_id)
+    if facts is None or facts.tallied is None:
+        # No such pitch, or tally rows missing: they are made with their challenge and
+        # pitch, but data loaded around the services may lack them.
+        facts = _read_facts(user, pitch_id)
+        if facts is None or not facts.visible:
+            raise NotFound("No such pitch.")
         tallies.lock_challenge(facts.challenge_id)
         tallies.create_missing(facts.challenge_id)
         facts = _read_facts(user, pitch_id)
+    if not facts.visible:
+        raise NotFound("No such pitch.")
     policy.check_not_own(bool(facts.own))
     policy.check_takes_ratings(facts.status, facts.challenge_status)
     return facts

@@ -11,7 +11,8 @@ changes; `recount` rebuilds everything from the ratings for `flask reconcile-tal
 from collections import Counter, defaultdict
 from functools import cache
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal_column, or_, select, update
+from sqlalchemy.orm import aliased
 
 from exchange import rows
 from exchange.challenges import lifecycle
@@ -73,36 +74,64 @@ def _dialect() -> str:
 
 
 @cache
-def _lock_statements(dialect: str) -> dict:
-    """The statements that lock a challenge's tally row, built once per database: by the
-    challenge's id (bound as `locked_challenge_id`) or by one of its pitches' (bound as
-    `locked_pitch_id`); each returns the locked challenge's id.
+def _lock_statements() -> dict:
+    """The statements that lock a challenge's tally row, built once: by the challenge's id
+    (bound as `locked_challenge_id`) or by one of its pitches' (bound as `locked_pitch_id`);
+    each returns the locked challenge's id.
 
-    PostgreSQL takes a row lock (FOR UPDATE); SQLite has no row locks, so a no-op UPDATE
-    takes its database write lock instead. Either way the challenge's rating writers queue.
+    Each is a no-op UPDATE: on PostgreSQL it locks the row and writes a new version of it,
+    which is what lets a rating lock the row as it reads (`locking`); SQLite has no row
+    locks, and the UPDATE takes its database write lock. Either way the challenge's rating
+    writers queue.
     """
     of_pitch = (select(Pitch.challenge_id).where(Pitch.id == bindparam("locked_pitch_id"))
                 .scalar_subquery())
-    statements = {}
-    for by, challenge_id in (("challenge", bindparam("locked_challenge_id")),
-                             ("pitch", of_pitch)):
-        where = ChallengeTally.challenge_id == challenge_id
-        if dialect == "sqlite":
-            statements[by] = (update(ChallengeTally).where(where)
-                              .values(challenge_id=ChallengeTally.challenge_id)
-                              .returning(ChallengeTally.challenge_id))
-        else:
-            statements[by] = (select(ChallengeTally.challenge_id).where(where)
-                              .with_for_update())
-    return statements
+    return {by: (update(ChallengeTally).where(ChallengeTally.challenge_id == challenge_id)
+                 .values(challenge_id=ChallengeTally.challenge_id)
+                 .returning(ChallengeTally.challenge_id))
+            for by, challenge_id in (("challenge", bindparam("locked_challenge_id")),
+                                     ("pitch", of_pitch))}
 
 
 def lock_of_pitch(pitch_id: int) -> int | None:
     """Lock the tally row of the pitch's challenge in one statement; returns the
     challenge's id, or None when there is no such pitch or its challenge has no tally row
     (nothing is locked then)."""
-    return rows.run(_lock_statements(_dialect())["pitch"],
+    return rows.run(_lock_statements()["pitch"],
                     {"locked_pitch_id": pitch_id}).scalar_one_or_none()
+
+
+def locks_as_it_reads() -> bool:
+    """Whether a read can take the tally lock itself (`locking`): PostgreSQL's row locks
+    can; SQLite's database lock is taken by a write (`lock_of_pitch`) before the read."""
+    return _dialect() == "postgresql"
+
+
+def locking(statement, challenge_id):
+    """`statement`, a read of rows that each name a challenge (`challenge_id`, a column),
+    joined to that challenge's tally row and locking it (PostgreSQL): one statement does
+    the work of `lock_of_pitch` and the read.
+
+    The lock is taken as the read ends, but the read sees the database as it began
+    (READ COMMITTED). When a holder of the lock committed in between, PostgreSQL locks the
+    row's newer version and rechecks it, yet reads nothing else again: the rest of the
+    row read may be older than the lock. Every holder of the lock writes the row (a rating
+    its totals, the others `lock_challenge`'s no-op UPDATE), so a newer version is always
+    there to see: the statement returns the locked version's `xmin` and the one its start
+    saw, and `read_before_lock` compares them."""
+    seen = aliased(ChallengeTally, name="seen_tally")
+    seen_version = (select(literal_column("seen_tally.xmin::text"))
+                    .where(seen.challenge_id == challenge_id).scalar_subquery())
+    return (statement.join(ChallengeTally, ChallengeTally.challenge_id == challenge_id)
+            .add_columns(literal_column("challenge_tallies.xmin::text").label("locked_version"),
+                         seen_version.label("seen_version"))
+            .with_for_update(of=ChallengeTally))
+
+
+def read_before_lock(row) -> bool:
+    """Whether a row read by a `locking` statement may predate its lock (someone who held
+    the lock committed while the statement ran): read it again, now under the lock."""
+    return row.locked_version != row.seen_version
 
 
 def lock_challenge(challenge_id: int) -> None:
@@ -110,7 +139,7 @@ def lock_challenge(challenge_id: int) -> None:
     challenge's missing tally rows first if there are any. Every writer of a challenge's
     ratings, tallies, raters or panel, and the shortlist publisher, takes this lock first
     (after the challenge row itself, when it locks that too)."""
-    lock = _lock_statements(_dialect())["challenge"]
+    lock = _lock_statements()["challenge"]
     params = {"locked_challenge_id": challenge_id}
     locked = db.session.execute(lock, params, execution_options=NO_SYNC).scalar_one_or_none()
     if locked is None:
