@@ -606,14 +606,14 @@ def rewrite_readme_summary(report: dict, json_path: Path) -> None:
     start, end = "<!-- summary:start -->", "<!-- summary:end -->"
     text = readme.read_text()
     met = sum(g["met"] for g in report["goals"])
+    unmet = [f"- {g['goal']} ({g['database']}, {g['endpoint']}): {g['figure']}"
+             for g in report["goals"] if not g["met"]]
     summary = "\n".join([
         start,
         (f"Latest run: {report['date']} ({json_path.name}), {report['machine']}; "
         f"{report['round_seconds']} s rounds. Goals met: {met} of {len(report['goals'])}."),
         "", markdown_table(report["runs"]), "",
-        "Goals not met:", ""] + [
-        f"- {g['goal']} ({g['database']}, {g['endpoint']}): {g['figure']}"
-        for g in report["goals"] if not g["met"]] + ["", end])
+        *(["Goals not met:", "", *unmet] if unmet else ["Goals not met: none."]), "", end])
     if start in text:
         text = text[:text.index(start)] + summary + text[text.index(end) + len(end):]
     else:
