@@ -6,7 +6,7 @@
 The schema comes from `alembic upgrade head`; rows are inserted with SQLAlchemy Core
 executemany in large batches, with explicit ids (so no row is read back), one password
 hash shared by everyone. Tallies are rebuilt by the exchange's own
-`voting.tallies.recount(fix=True)`, so this file never writes a tally column and keeps
+`voting.recount.recount(fix=True)`, so this file never writes a tally column and keeps
 working when the tallies move to tables of their own; counters kept elsewhere
 (pitch_count, comment_count) are set by SQL.
 
@@ -284,13 +284,13 @@ def set_sequences(connection) -> None:
 def recount_tallies(url: str) -> int:
     """The exchange's own reconcile-tallies --fix: every tally rebuilt from the ratings."""
     from exchange import create_app
-    from exchange.voting import tallies
+    from exchange.voting.recount import recount
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
                       "SECRET_KEY": "bench-secret"})
     with app.app_context():
-        drift = tallies.recount(fix=True)
-        left = tallies.recount()
+        drift = recount(fix=True)
+        left = recount()
         db.engine.dispose()
     if left:
         raise SystemExit(f"tallies still drift after recount(fix=True): {left[:3]}")

@@ -3,7 +3,7 @@
 It builds a throwaway database (a temporary SQLite file, or BENCH_DATABASE_URL, which
 must point at an empty database), migrates it with Alembic, bulk-loads users,
 organisations, challenges, pitches and ratings with core INSERTs, rebuilds the tallies
-with `tallies.recount(fix=True)`, and then measures through the HTTP API (Flask's test
+with `recount(fix=True)` (exchange/voting/recount.py), and then measures through the HTTP API (Flask's test
 client) on two challenges of the same size that differ only in their number of ratings:
 
   1. PUT /pitches/{id}/rating throughput, each request by a different person;
@@ -53,8 +53,8 @@ from exchange.challenges.models import Challenge, ChallengeTag
 from exchange.extensions import db
 from exchange.organisations.models import Membership, Organisation
 from exchange.pitches.models import Pitch, PitchTag
-from exchange.voting import tallies
 from exchange.voting.models import ChallengeTally, Rating
+from exchange.voting.recount import recount
 
 API = "/api/v1"
 BATCH = 5_000
@@ -262,8 +262,8 @@ def load(app, sizes: Sizes, report: Report) -> World:
         make_ratings(pitches[many], raters, sizes.many_ratings, rng)
         db.session.commit()
 
-        tallies.recount(fix=True)
-        report.check(tallies.recount() == [], "tallies still drift after recount(fix=True)")
+        recount(fix=True)
+        report.check(recount() == [], "tallies still drift after recount(fix=True)")
         visible = set(db.session.scalars(select(Challenge.id)
                                          .where(Challenge.status != "draft")))
         counts = {c: db.session.get(ChallengeTally, c).rating_count for c in (few, many)}
@@ -453,7 +453,7 @@ def measure_memory(http, world: World, sizes: Sizes, report: Report) -> dict:
 def check_tallies_after_writes(app, world: World, sizes: Sizes, report: Report) -> None:
     """The ratings given over HTTP kept every tally equal to a recount."""
     with app.app_context():
-        drift = tallies.recount()
+        drift = recount()
         counts = [db.session.get(ChallengeTally, c).rating_count for c in (world.few, world.many)]
     report.check(drift == [], f"tallies drift after the measured ratings: {drift[:3]}")
     added = sizes.rating_requests + WARM_UP

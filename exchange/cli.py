@@ -57,7 +57,7 @@ def register_commands(app: Flask) -> None:
     @click.option("--fix", is_flag=True, help="Repair the drift found.")
     def reconcile_tallies(fix):
         """Recount every tally from the ratings and report any drift."""
-        from exchange.voting.tallies import recount
+        from exchange.voting.recount import recount
 
         drift = recount(fix=fix)
         for line in drift:

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from exchange import create_app, views
 from exchange.extensions import db
-from exchange.voting import tallies
+from exchange.voting.recount import recount
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -123,7 +123,7 @@ def test_ratings_by_either_keep_every_tally_equal_to_a_recount(world):
     refused = bare.test_client().put(f"{API}/pitches/{first}/rating", json={"stars": 3})
     assert refused.status_code == 401
     with exchange.app_context():
-        assert tallies.recount() == []
+        assert recount() == []
     path = f"/challenges/{manifest['hot_challenge']}/ranking"
     assert [(e["pitch_id"], e["combined"], e["p_top_k"], e["score_interval"])
             for e in _get(exchange, path)["entries"]] == \
@@ -242,7 +242,7 @@ def test_both_apps_judge_a_rating_by_the_same_rules(world):
     assert {case: both["reference"] for case, both in answers.items()} == \
         {case: both["exchange"] for case, both in answers.items()}
     with exchange.app_context():
-        assert tallies.recount() == []
+        assert recount() == []
 
 
 def test_both_apps_answer_a_comment_alike_whoever_writes_it(world):

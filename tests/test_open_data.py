@@ -14,7 +14,7 @@ from exchange.extensions import db
 from exchange.open_data.export import export, licence
 from exchange.voting import record
 from exchange.voting.models import Rating
-from exchange.voting.tallies import recount
+from exchange.voting.recount import recount
 from tests.factories import ok
 
 TABLES = ("challenges", "pitches", "tallies", "shortlists", "shortlist_entries", "ratings",

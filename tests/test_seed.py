@@ -14,7 +14,7 @@ from exchange.organisations.models import Invitation, Membership, MembershipPeri
 from exchange.pitches.models import Pitch
 from exchange.voting import live_ranking, shortlists
 from exchange.voting.models import Rating, Shortlist
-from exchange.voting.tallies import recount
+from exchange.voting.recount import recount
 from seed import load
 from seed.challenges import CHALLENGES
 from seed.demo import summary

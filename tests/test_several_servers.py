@@ -25,7 +25,7 @@ import pytest
 import redis
 
 from exchange import config, create_app
-from exchange.voting.tallies import recount
+from exchange.voting.recount import recount
 from tests.conftest import DATABASE_URL, ROOT, TEST_SETTINGS
 from tests.factories import API, ok
 from tests.parallel import in_parallel

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from exchange.audit import AuditEvent
 from exchange.extensions import db
-from exchange.voting.tallies import recount
+from exchange.voting.recount import recount
 from tests.discussion.state import thread
 from tests.factories import Client, ok
 

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from exchange.extensions import db
 from exchange.voting import service, tallies
-from exchange.voting.tallies import recount
+from exchange.voting.recount import recount
 from tests.conftest import DATABASE_URL
 from tests.factories import Client, ok
 from tests.parallel import in_parallel

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from exchange.extensions import db
 from exchange.voting.models import Rating, RatingChange
-from exchange.voting.tallies import recount
+from exchange.voting.recount import recount
 from tests.factories import ok
 
 NONE = {"conflict_of_interest": 0, "new_account": 0}

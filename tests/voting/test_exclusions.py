@@ -10,7 +10,7 @@ from sqlalchemy import select, text, update
 from exchange.clock import utcnow
 from exchange.extensions import db
 from exchange.voting.models import PitchTally, Rating, RatingChange
-from exchange.voting.tallies import recount
+from exchange.voting.recount import recount
 from tests.factories import ok
 
 NONE = {"conflict_of_interest": 0, "new_account": 0}

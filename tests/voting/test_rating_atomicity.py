@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from exchange.extensions import db
 from exchange.voting import tallies
 from exchange.voting.models import Rating
-from exchange.voting.tallies import recount
+from exchange.voting.recount import recount
 from tests.factories import ok
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import delete, select, update
 
 from exchange.extensions import db
 from exchange.voting.models import ChallengeRater, PitchTally, Rating
-from exchange.voting.tallies import recount
+from exchange.voting.recount import recount
 from tests.factories import ok
 
 

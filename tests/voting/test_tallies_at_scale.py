@@ -5,7 +5,7 @@ from sqlalchemy import insert, select
 from exchange.accounts.models import User
 from exchange.extensions import db
 from exchange.voting.models import Rating
-from exchange.voting.tallies import recount
+from exchange.voting.recount import recount
 from tests.contract import statements_of_get
 from tests.factories import ok
 
