@@ -3,8 +3,8 @@
 It builds a throwaway database (a temporary SQLite file, or BENCH_DATABASE_URL, which
 must point at an empty database), migrates it with Alembic, bulk-loads users,
 organisations, challenges, pitches and ratings with core INSERTs, rebuilds the tallies
-with `recount(fix=True)` (exchange/voting/recount.py), and then measures through the HTTP API (Flask's test
-client) on two challenges of the same size that differ only in their number of ratings:
+with `recount(fix=True)` (exchange/voting/recount.py), and then measures through the HTTP
+API (Flask's test client) on two challenges of the same size that differ only in their number of ratings:
 
   1. PUT /pitches/{id}/rating throughput, each request by a different person;
   2. GET /challenges/{id}/ranking latency and SQL statements per request;

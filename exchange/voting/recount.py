@@ -43,8 +43,9 @@ def recount(fix: bool = False) -> list[str]:
     drift = _missing_rows(fix)
     drift += _recount_reasons(fix)
     expected = _expected_pitch_tallies()
-    drift += _recount_counted(expected, fix)
-    drift += _recount_excluded(expected, fix)
+    stored = _stored_pitch_tallies()  # read once: the two passes repair different columns
+    drift += _recount_counted(stored, expected, fix)
+    drift += _recount_excluded(stored, expected, fix)
     if fix and drift:
         _rebuild_challenge_raters()
         # Ratings were changed by something other than the rating paths: nothing cached
@@ -135,13 +136,13 @@ def _compare(what: str, stored, want: dict, fields, label=None) -> list[str]:
             for field in fields if getattr(stored, field) != want[field]]
 
 
-def _recount_counted(expected: dict[int, dict], fix: bool) -> list[str]:
+def _recount_counted(stored, expected: dict[int, dict], fix: bool) -> list[str]:
     drift: list[str] = []
     zero = dict.fromkeys(TALLY_FIELDS + EXCLUDED_FIELDS, 0)
     challenge_totals: dict[int, dict] = {}
     submitted = set(db.session.scalars(select(Pitch.id).where(Pitch.status == "submitted")))
     repairs = []
-    for tally in _stored_pitch_tallies():
+    for tally in stored:
         want = expected.get(tally.pitch_id, zero)
         found = _compare(f"pitch {tally.pitch_id}", tally, want, TALLY_FIELDS)
         if found:
@@ -178,11 +179,11 @@ def _recount_counted(expected: dict[int, dict], fix: bool) -> list[str]:
     return drift
 
 
-def _recount_excluded(expected: dict[int, dict], fix: bool) -> list[str]:
+def _recount_excluded(stored, expected: dict[int, dict], fix: bool) -> list[str]:
     drift: list[str] = []
     zero = dict.fromkeys(EXCLUDED_FIELDS, 0)
     repairs = []
-    for tally in _stored_pitch_tallies():
+    for tally in stored:
         want = expected.get(tally.pitch_id, zero)
         found = _compare(f"pitch {tally.pitch_id}", tally, want, EXCLUDED_FIELDS,
                          label=lambda field: field.replace("_", " ", 1))

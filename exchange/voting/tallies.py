@@ -6,8 +6,8 @@ totals; kept-but-excluded ones only in the pitch row's `excluded_<reason>` colum
 change only here, by relative UPDATEs in the same transaction as the rating, after the
 challenge's tally row is locked (`lock_challenge`), so parallel ratings never double-count.
 `reassess` moves ratings between counted and excluded when the rules' verdict on them
-changes; `voting.recount` rebuilds everything from the ratings for
-`flask reconcile-tallies`.
+changes. The one other writer is `voting.recount`, which rebuilds everything from the
+ratings for `flask reconcile-tallies`.
 """
 from collections import Counter, defaultdict
 from functools import cache
